@@ -1,0 +1,159 @@
+"""Text analysis: one normalisation for archive text and queries, then two token streams.
+
+    normalize(text)   full-width -> half-width, Latin lower case, traditional -> simplified
+    exact_tokens()    every character and every overlapping character bigram (recall)
+    word_tokens()     jieba precise-mode words with ordinal positions (ranking)
+
+Why this design: jieba's stock `ChineseAnalyzer` puts each token's character
+offset in `pos` and emits overlapping search-mode words, so Whoosh phrase
+queries find nothing and a word jieba splits differently in context is missed.
+With a character and a bigram at every position, any string of one or more
+characters becomes a term or a phrase of consecutive bigrams, so a query
+matches exactly where the normalised string occurs: a substring search with an
+inverted index. The jieba words only add score for whole-word matches; they
+never decide recall, so the user dictionary can change without losing hits.
+
+`normalize` keeps the string length (one character in, one out), so an offset
+found in normalised text is the same offset in the original: snippets and
+highlights show the archive's own characters. Whitespace is skipped in both
+streams, so a match may span a line break or a stray space in the scan.
+
+Tokens are plain `(text, position)` pairs, not Whoosh tokens: indexing builds
+postings from them directly (schema.py) in worker processes, which is several
+times faster than Whoosh's analyzer-per-token pipeline on 40M characters.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import opencc
+
+SHIPPED_DICT = Path(__file__).parent / "data" / "userdict.txt"
+
+# Positions left empty between the parts of one unit (title and subtitle, two
+# author names) so no phrase can run from one into the other.
+PART_GAP = 16
+
+_FULLWIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = " "
+_TABLE = str.maketrans({chr(k): v.lower() for k, v in _FULLWIDTH.items()})
+_T2S = opencc.OpenCC("t2s")
+
+
+def _char_lower(char: str) -> str:
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def _char_t2s(char: str) -> str:
+    converted = _T2S.convert(char)
+    return converted if len(converted) == 1 else char
+
+
+def normalize(text: str) -> str:
+    """The matching form of `text`, always of the same length as `text`.
+
+    Whole-string NFKC or casefold would change lengths (…… -> ......, ß -> ss)
+    and break highlight offsets, hence the character-for-character rules.
+    """
+    text = text.translate(_TABLE)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(_char_lower(c) for c in text)
+    simplified = _T2S.convert(lowered)
+    if len(simplified) != len(lowered):
+        simplified = "".join(_char_t2s(c) for c in lowered)
+    return simplified
+
+
+def squeeze(normalized: str) -> str:
+    """Drop whitespace: the character stream both token streams count positions in."""
+    return "".join(normalized.split())
+
+
+def exact_grams(normalized: str) -> list[str]:
+    """The exact-field terms a query string must match at consecutive positions."""
+    chars = squeeze(normalized)
+    if len(chars) <= 1:
+        return [chars] if chars else []
+    return [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+
+def exact_postings(parts: Iterable[str]) -> dict[str, list[int]]:
+    """Term -> positions for the characters and bigrams of normalised `parts`."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    base = 0
+    for part in parts:
+        chars = squeeze(part)
+        for i, char in enumerate(chars, base):
+            postings[char].append(i)
+        for i in range(len(chars) - 1):
+            postings[chars[i : i + 2]].append(base + i)
+        base += len(chars) + PART_GAP
+    return postings
+
+
+def word_postings(normalized: str) -> dict[str, list[int]]:
+    """jieba word -> ordinal positions, punctuation and spaces left out."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for pos, word in enumerate(w for w in segmenter().cut(normalized) if w.strip()):
+        postings[word].append(pos)
+    return postings
+
+
+def query_words(normalized: str) -> list[str]:
+    """The jieba words of a query term, for the whole-word ranking bonus."""
+    return [w for w in segmenter().cut(squeeze(normalized)) if w.strip()]
+
+
+_user_dict: Path | None = None
+_cache_dir: Path | None = None
+
+
+def configure(cache_dir: Path | None, user_dict: Path | None) -> None:
+    """Set where jieba caches its prefix dict and which extra words it loads.
+
+    Must run before the first segmentation in a process; later calls with the
+    same values are free.
+    """
+    global _user_dict, _cache_dir
+    if (cache_dir, user_dict) != (_cache_dir, _user_dict):
+        _cache_dir, _user_dict = cache_dir, user_dict
+        segmenter.cache_clear()
+
+
+def _writable_dir(preferred: Path | None) -> str:
+    for candidate in (preferred, Path(tempfile.gettempdir()) / "baoku"):
+        if candidate is None:
+            continue
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            probe = candidate / ".probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+            return str(candidate)
+        except OSError:
+            continue
+    return tempfile.gettempdir()
+
+
+@lru_cache(maxsize=1)
+def segmenter() -> jieba.Tokenizer:
+    """A private jieba tokenizer: silent, cached in a writable dir, with our words."""
+    # jieba logs "Building prefix dict..." at DEBUG and cache failures at ERROR
+    # on its module logger; neither belongs in CLI output or JSON.
+    jieba.setLogLevel(logging.CRITICAL)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = _writable_dir(_cache_dir)
+    tokenizer.initialize()
+    tokenizer.load_userdict(str(SHIPPED_DICT))
+    if _user_dict is not None:
+        tokenizer.load_userdict(str(_user_dict))
+    return tokenizer

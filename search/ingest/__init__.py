@@ -1,0 +1,1 @@
+"""Input files -> articles. `files` finds and decodes, `pages` and `jsonl` parse."""

@@ -1,0 +1,74 @@
+"""Find input files under the given paths and decode them.
+
+Old archives are GBK; new ones UTF-8, some with a BOM. GB18030 (a superset of
+GBK) accepts many byte strings that are not text, so a file must also look
+like text after decoding. A file that cannot be read is a `Skipped` with the
+reason, never an exception: the rest of the import goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from search.models import Skipped, SourceFile
+
+PAGE_SUFFIXES = {".txt", ".md"}
+JSONL_SUFFIXES = {".jsonl"}
+SUFFIXES = PAGE_SUFFIXES | JSONL_SUFFIXES
+
+
+def find_inputs(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
+    """Files to import, in a stable order; named files of an unknown type are reported."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                    yield child.resolve()
+        elif path.is_file():
+            if path.suffix.lower() in SUFFIXES:
+                yield path.resolve()
+            else:
+                yield Skipped(str(path), "not a page (.txt/.md) or .jsonl file")
+        else:
+            yield Skipped(str(path), "no such file or directory")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decode(data: bytes) -> str | None:
+    """UTF-8 (BOM or not) or GB18030 text, or None when it is neither or not text."""
+    if not data.strip() or b"\x00" in data:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text if _looks_like_text(text) else None
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
+    return controls <= len(text) // 1000
+
+
+def read_page(path: Path) -> SourceFile | Skipped:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+    if not data.strip():
+        return Skipped(str(path), "empty file")
+    text = decode(data)
+    if text is None:
+        return Skipped(str(path), "not text in UTF-8 or GB18030 (binary or undecodable)")
+    return SourceFile(str(path), text, hashlib.sha256(data).hexdigest())

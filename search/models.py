@@ -1,0 +1,115 @@
+"""Frozen dataclasses passed between layers; this module imports no baoku module.
+
+Ingest yields `Article`/`Skipped`, the index stores articles, the query layer
+answers with `SearchResult`, and `results.py` alone turns that into JSON.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Literal
+
+ParagraphKind = Literal["body", "subhead", "caption"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    kind: ParagraphKind = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str  # stable, so indexing the same article again replaces it
+    title: str
+    section: str | None
+    authors: tuple[str, ...]
+    date: datetime.date | None  # None, never a guess
+    paragraphs: tuple[Paragraph, ...]
+    source: str  # what the reader sees: the page file name or the JSONL record's source
+    origin: str = ""  # resolved path of the input file; replace and prune work per file
+    subtitle: str | None = None
+    dateline: str | None = None  # "12月29日" as printed after the byline; never turned into a date
+    paper: str | None = None
+    page: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that could not be used: reported in the summary, never fatal."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One input file, decoded, with the hash that makes re-imports incremental."""
+
+    path: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    files: int
+    unchanged: int
+    articles: int
+    paragraphs: int
+    removed: int
+    skipped: tuple[Skipped, ...]
+    seconds: float
+    peak_rss_mb: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    path: str
+    articles: int
+    paragraphs: int
+    files: int
+    size_bytes: int
+    segments: int
+    updated: datetime.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: str
+    title: str
+    section: str | None
+    date: datetime.date | None
+    authors: tuple[str, ...]
+    source: str
+    paragraph: int  # index of the best paragraph in the article; -1 for the title
+    text: str
+    snippet: Snippet
+    score: float
+    matches: int  # matching paragraphs in the article
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A window of one paragraph with the matched spans; renderers add the markup."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()  # [start, end) offsets into `text`
+    cut_before: bool = False
+    cut_after: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    took_ms: float
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
