@@ -1,0 +1,272 @@
+"""The query language, parsed into a small syntax tree (no Whoosh here).
+
+    郑好融 47.6亿元          terms: each must occur (AND), as a substring
+    "稳中向好 稳中有升"       phrase: occurs as written inside one paragraph or the title
+    "郑州 公用"~5            both within 5 characters of each other in one paragraph
+    郑州 OR 新郑  (a OR b) c  OR binds tighter than the implicit AND
+    NOT 新密  -新密           exclusion
+    title:郑州 author:张立 section:"经济工作"   fields
+    date:2024-01..2024-03 date:2024 date:..1998-01-15
+
+Lenient where a journalist's typing is merely untidy: an unclosed quote runs
+to the end, unbalanced parentheses are closed or dropped, dangling operators
+are ignored. Strict where guessing would mislead: a field with no value, a bad
+date, or a query with nothing to search for is a `QuerySyntaxError`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+from search.analysis import normalize, squeeze
+from search.errors import QuerySyntaxError
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 64
+TEXT_FIELDS = ("title", "author", "section")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string that must occur as written (normalised, spaces ignored)."""
+
+    text: str  # normalised, whitespace removed
+    field: str | None = None  # None: title, paragraphs or authors
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    first: str
+    second: str
+    distance: int  # at most this many characters between them
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Node
+
+
+Node = Text | Near | DateRange | And | Or | Not
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<lpar>\() | (?P<rpar>\)) |
+      (?P<field>(?:title|author|section|date):)?
+      (?:"(?P<phrase>[^"]*)(?:"|$)(?:~(?P<slop>\d+))? | (?P<word>[^\s()"]+))
+      | (?P<stray>")
+    )""",
+    re.VERBOSE,
+)
+
+
+def _clean(raw: str) -> str:
+    # Full-width quotes, colons and parentheses are what a Chinese IME types.
+    return (
+        raw.replace("“", '"').replace("”", '"').replace("＂", '"')
+        .replace("（", "(").replace("）", ")").replace("：", ":")
+    )
+
+
+def parse(raw: str) -> Node:
+    """The syntax tree of a user's query; `QuerySyntaxError` with one clear message."""
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
+    tokens = _tokens(_clean(raw))
+    parser = _Parser(tokens)
+    node = parser.expression()
+    if node is None:
+        raise QuerySyntaxError("empty query: type a word, a name, a number or a \"phrase\"")
+    if not _has_positive_text(node):
+        raise QuerySyntaxError("the query needs at least one term to search for, not only NOT or date:")
+    if parser.text_count > MAX_TERMS:
+        raise QuerySyntaxError(f"too many terms ({parser.text_count}; at most {MAX_TERMS})")
+    return node
+
+
+def _tokens(raw: str) -> list[tuple[str, object]]:
+    tokens: list[tuple[str, object]] = []
+    pos = 0
+    while pos < len(raw):
+        match = _TOKEN.match(raw, pos)
+        if match is None or match.end() == pos:
+            break
+        pos = match.end()
+        if match["lpar"] or match["rpar"]:
+            tokens.append(("lpar" if match["lpar"] else "rpar", None))
+        elif match["stray"]:
+            continue
+        elif match["phrase"] is not None or match["word"] is not None:
+            field = match["field"][:-1] if match["field"] else None
+            word = match["word"]
+            if field is None and word and word.rstrip(":") in (*TEXT_FIELDS, "date") and word.endswith(":"):
+                raise QuerySyntaxError(f"{word} needs a value, e.g. {word}郑州")
+            if field is None and word in ("OR", "AND", "NOT", "|"):
+                tokens.append(("op", "OR" if word == "|" else word))
+            elif field is None and word and word.startswith("-") and len(word) > 1:
+                tokens.append(("op", "NOT"))
+                tokens.append(("text", (None, word[1:], None)))
+            else:
+                value = match["phrase"] if match["phrase"] is not None else word
+                slop = int(match["slop"]) if match["slop"] else None
+                tokens.append(("text", (field, value, slop)))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary+."""
+
+    def __init__(self, tokens: list[tuple[str, object]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+        self.text_count = 0
+
+    def peek(self) -> tuple[str, object] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def expression(self) -> Node | None:
+        items = []
+        while True:
+            item = self.conjunction()
+            if item is not None:
+                items.append(item)
+            token = self.peek()
+            if token == ("op", "OR"):
+                self.pos += 1
+                continue
+            if token is not None and token[0] == "rpar" and self.depth == 0:
+                self.pos += 1  # a stray ")" is dropped
+                continue
+            break
+        return _combine(Or, items)
+
+    def conjunction(self) -> Node | None:
+        items = []
+        while (token := self.peek()) is not None:
+            kind, value = token
+            if kind == "rpar" or token == ("op", "OR"):
+                break
+            if token == ("op", "AND"):
+                self.pos += 1
+                continue
+            item = self.unary()
+            if item is not None:
+                items.append(item)
+        return _combine(And, items)
+
+    def unary(self) -> Node | None:
+        kind, value = self.tokens[self.pos]
+        self.pos += 1
+        if (kind, value) == ("op", "NOT"):
+            nxt = self.peek()
+            if nxt is None or nxt[0] == "rpar" or nxt == ("op", "OR"):
+                return None  # dangling NOT
+            item = self.unary()
+            return Not(item) if item is not None else None
+        if kind == "lpar":
+            if self.depth >= 16:
+                raise QuerySyntaxError("parentheses are nested too deeply (at most 16 levels)")
+            self.depth += 1
+            inner = self.expression()
+            self.depth -= 1
+            if self.peek() is not None and self.peek()[0] == "rpar":
+                self.pos += 1
+            return inner
+        if kind == "text":
+            field, raw, slop = value  # type: ignore[misc]
+            return self.text(field, raw, slop)
+        return None  # a lone AND/OR where a term was expected
+
+    def text(self, field: str | None, raw: str, slop: int | None) -> Node | None:
+        if field == "date":
+            return _date_range(raw)
+        if slop is not None:
+            parts = [squeeze(normalize(p)) for p in raw.split()]
+            parts = [p for p in parts if p]
+            if len(parts) == 2:
+                self.text_count += 2
+                return Near(parts[0], parts[1], slop)
+        text = squeeze(normalize(raw))
+        if not text:
+            return None
+        self.text_count += 1
+        return Text(text, field)
+
+
+def _combine(kind: type[And] | type[Or], items: list[Node]) -> Node | None:
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else kind(tuple(items))
+
+
+def _has_positive_text(node: Node) -> bool:
+    if isinstance(node, Text | Near):
+        return True
+    if isinstance(node, And):
+        return any(_has_positive_text(i) for i in node.items)
+    if isinstance(node, Or):
+        return all(_has_positive_text(i) for i in node.items)
+    return False
+
+
+_MONTH = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def parse_date(text: str, end: bool = False) -> datetime.date:
+    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first (or last) day."""
+    match = _MONTH.match(text.strip())
+    if not match:
+        raise QuerySyntaxError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match[1])
+    month = int(match[2]) if match[2] else (12 if end else 1)
+    try:
+        if match[3]:
+            return datetime.date(year, month, int(match[3]))
+        day = calendar.monthrange(year, month)[1] if end else 1
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise QuerySyntaxError(f"bad date {text!r}: {exc}") from exc
+
+
+def _date_range(raw: str) -> DateRange:
+    if ".." in raw:
+        first, _, last = raw.partition("..")
+    else:
+        first = last = raw
+    start = parse_date(first) if first.strip() else None
+    end = parse_date(last, end=True) if last.strip() else None
+    if start is None and end is None:
+        raise QuerySyntaxError("date: needs a date or range, e.g. date:2024-01..2024-03")
+    if start and end and start > end:
+        raise QuerySyntaxError(f"date range {raw!r} ends before it starts")
+    return DateRange(start, end)
+
+
+def positive_texts(node: Node) -> list[str]:
+    """The strings a match must show (for highlights and paragraph counts), in query order."""
+    if isinstance(node, Text):
+        return [node.text] if node.field in (None, "title") else []
+    if isinstance(node, Near):
+        return [node.first, node.second]
+    if isinstance(node, And | Or):
+        return list(dict.fromkeys(t for item in node.items for t in positive_texts(item)))
+    return []

@@ -1,0 +1,122 @@
+"""The Whoosh schema, and Article -> index documents.
+
+An article is a Whoosh *group*: one parent document (kind=article) carrying
+the metadata, the stored article and exact fields for its title, authors and
+section, followed by one child document per searchable unit: the title
+(kind=title, unit -1) and each paragraph (kind=paragraph, unit 0..n-1). Queries over units are
+lifted to articles with `NestedParent`, so "each term anywhere in the article"
+and "all terms in one paragraph" are both plain Whoosh queries.
+
+Postings are built by `analysis` in worker processes and handed to Whoosh
+ready-made (`PreAnalyzed`); Whoosh never runs an analyzer, at index or at
+query time, and highlighting never re-runs jieba.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from whoosh import fields, formats
+
+from search.analysis import exact_postings, normalize, word_postings
+from search.models import Article, Paragraph
+
+TITLE_UNIT = -1
+KIND_ARTICLE, KIND_TITLE, KIND_PARAGRAPH = "article", "title", "paragraph"
+
+Postings = list[tuple[bytes, int, float, bytes]]
+
+
+class PreAnalyzed(fields.FieldType):
+    """A positions field whose value is already `(term, freq, weight, encoded)` tuples."""
+
+    def __init__(self) -> None:
+        self.format = formats.Positions()
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.analyzer = None
+        self.vector = None
+        self.column_type = None
+
+    def index(self, value: Postings, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        return iter(value)
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        kind=fields.ID(),
+        article_id=fields.ID(stored=True),
+        origin=fields.ID(),
+        date=fields.ID(sortable=True),
+        unit=fields.STORED(),
+        exact=PreAnalyzed(),  # units: characters + bigrams, recall
+        words=PreAnalyzed(),  # units: jieba words, ranking
+        ptitle=PreAnalyzed(),  # parent: title + subtitle characters + bigrams
+        pauthor=PreAnalyzed(),  # parent: each author name
+        psection=PreAnalyzed(),  # parent: section name
+        section_key=fields.ID(),  # parent: exact section, for filters and facets
+        author_key=fields.KEYWORD(commas=True, lowercase=False),  # parent: exact names
+        article=fields.STORED(),  # parent: the whole article, for hits and the article view
+    )
+
+
+def _encode(postings: Mapping[str, list[int]]) -> Postings:
+    encode = _POSITIONS.encode
+    return [(term.encode("utf-8"), len(p), float(len(p)), encode(p)) for term, p in postings.items()]
+
+
+_POSITIONS = formats.Positions()
+
+
+def stored_article(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "section": article.section,
+        "authors": list(article.authors),
+        "date": article.date.isoformat() if article.date else None,
+        "dateline": article.dateline,
+        "source": article.source,
+        "paper": article.paper,
+        "page": article.page,
+        "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
+    }
+
+
+def article_documents(article: Article) -> list[dict[str, Any]]:
+    """The parent document and its unit documents, ready for `writer.add_document`."""
+    common = {"article_id": article.id, "origin": article.origin}
+    if article.date:
+        common["date"] = article.date.isoformat()
+    title_parts = [normalize(t) for t in (article.title, article.subtitle or "") if t.strip()]
+    parent: dict[str, Any] = {
+        **common,
+        "kind": KIND_ARTICLE,
+        "article": stored_article(article),
+        "ptitle": _encode(exact_postings(title_parts)),
+        "pauthor": _encode(exact_postings(normalize(a) for a in article.authors)),
+        "psection": _encode(exact_postings([normalize(article.section or "")])),
+    }
+    if article.section:
+        parent["section_key"] = article.section
+    if article.authors:
+        parent["author_key"] = ",".join(a.replace(",", " ") for a in article.authors)
+    units = [Paragraph(" ".join(title_parts))] if title_parts else []
+    numbers = [TITLE_UNIT] * len(units) + list(range(len(article.paragraphs)))
+    docs = [parent]
+    for number, para in zip(numbers, units + list(article.paragraphs), strict=True):
+        text = para.text if number == TITLE_UNIT else normalize(para.text)
+        parts = title_parts if number == TITLE_UNIT else [text]
+        docs.append(
+            {
+                **common,
+                "kind": KIND_TITLE if number == TITLE_UNIT else KIND_PARAGRAPH,
+                "unit": number,
+                "exact": _encode(exact_postings(parts)),
+                "words": _encode(word_postings(text)),
+            }
+        )
+    return docs
