@@ -113,3 +113,19 @@ class SearchResult:
     page_size: int
     took_ms: float
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+
+
+GroupBy = Literal["article", "paragraph"]
+SortBy = Literal["relevance", "date"]
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    query: str
+    group: GroupBy = "article"
+    sort: SortBy = "relevance"
+    page: int = 1
+    size: int = 10
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None

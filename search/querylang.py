@@ -118,7 +118,8 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
             field = match["field"][:-1] if match["field"] else None
             word = match["word"]
             if field is None and word and word.rstrip(":") in (*TEXT_FIELDS, "date") and word.endswith(":"):
-                raise QuerySyntaxError(f"{word} needs a value, e.g. {word}郑州")
+                example = "2024-01..2024-03" if word == "date:" else "郑州"
+                raise QuerySyntaxError(f"{word} needs a value, e.g. {word}{example}")
             if field is None and word in ("OR", "AND", "NOT", "|"):
                 tokens.append(("op", "OR" if word == "|" else word))
             elif field is None and word and word.startswith("-") and len(word) > 1:

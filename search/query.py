@@ -1,0 +1,262 @@
+"""Run a parsed query against the index and build `SearchResult`s.
+
+Matching (recall) uses only the exact field: a string is a term or a phrase
+of consecutive bigrams, so an article matches exactly when the normalised
+string occurs in it. Ranking adds, on top of BM25 over those matches:
+
+* a title tier: articles whose title contains every positive term come first
+  (a journalist who remembers a headline gets that article at the top);
+* a whole-word bonus from the jieba word field (郑州 as a word beats the
+  郑州 inside 郑州市 only when jieba agrees it is a word);
+* a togetherness bonus for units holding all the terms at once.
+
+Article mode lifts unit queries to their article with `ArticleOf` (nested.py), so each
+term may sit in a different paragraph; paragraph mode runs them on units.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.index import Index
+from whoosh.query.nested import NestedChildren
+from whoosh.query.spans import SpanNear2
+from whoosh.searching import Searcher
+
+from search import querylang as ql
+from search.analysis import exact_grams, query_words
+from search.nested import ArticleOf
+from search.errors import ArticleNotFound, BadParameter
+from search.models import MAX_PAGE_SIZE, Hit, SearchRequest, SearchResult
+from search.schema import KIND_ARTICLE, TITLE_UNIT
+from search.snippets import find, make_snippet, score
+
+TITLE_BOOST = 4.0
+AUTHOR_BOOST = 2.0
+WORD_BOOST = 1.5
+TOGETHER_BOOST = 2.0
+MAX_PAGE = 1000
+
+PARENTS = wq.Term("kind", KIND_ARTICLE)
+_PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
+
+
+def _exact(field: str, text: str) -> wq.Query:
+    grams = exact_grams(text)
+    return wq.Term(field, grams[0]) if len(grams) == 1 else wq.Phrase(field, grams)
+
+
+def _span(text: str) -> wq.Query:
+    """`text` as a span covering all its characters (bigrams plus the last character)."""
+    if len(text) == 1:
+        return wq.Term("exact", text)
+    terms = [wq.Term("exact", g) for g in exact_grams(text)] + [wq.Term("exact", text[-1])]
+    return SpanNear2(terms, slop=1, ordered=True)
+
+
+def _unit_text(text: str) -> wq.Query:
+    """A unit holding `text`, scored higher when jieba also sees it as whole words."""
+    words = query_words(text)
+    bonus = wq.Term("words", words[0]) if len(words) == 1 else wq.Phrase("words", words)
+    return wq.AndMaybe(_exact("exact", text), bonus.with_boost(WORD_BOOST))
+
+
+@dataclass(frozen=True)
+class Compiled:
+    query: wq.Query
+    title_tier: wq.Query | None  # parents whose title holds every positive term
+
+
+def compile_query(node: ql.Node, group: str) -> Compiled:
+    if group == "paragraph":
+        return Compiled(wq.And([_paragraphs(node), wq.Not(PARENTS)]), None)
+    texts = _top_level_texts(node)
+    query = _articles(node)
+    if len(texts) > 1:
+        together = ArticleOf(PARENTS, wq.And([_exact("exact", t) for t in texts]))
+        query = wq.AndMaybe(query, together.with_boost(TOGETHER_BOOST))
+    title_tier = wq.And([_exact("ptitle", t) for t in texts]) if texts else None
+    return Compiled(wq.And([PARENTS, query]), title_tier)
+
+
+def _top_level_texts(node: ql.Node) -> list[str]:
+    items = node.items if isinstance(node, ql.And) else (node,)
+    return [i.text for i in items if isinstance(i, ql.Text) and i.field is None]
+
+
+def _articles(node: ql.Node) -> wq.Query:
+    if isinstance(node, ql.Text):
+        if node.field is not None:
+            boost = TITLE_BOOST if node.field == "title" else 1.0
+            return _exact(_PARENT_FIELD[node.field], node.text).with_boost(boost)
+        return wq.Or(
+            [
+                ArticleOf(PARENTS, _unit_text(node.text)),
+                _exact("ptitle", node.text).with_boost(TITLE_BOOST),
+                _exact("pauthor", node.text).with_boost(AUTHOR_BOOST),
+            ]
+        )
+    if isinstance(node, ql.Near | ql.DateRange):
+        return ArticleOf(PARENTS, _paragraphs(node)) if isinstance(node, ql.Near) else _dates(node)
+    if isinstance(node, ql.And):
+        return wq.And([_articles(i) for i in node.items])
+    if isinstance(node, ql.Or):
+        return wq.Or([_articles(i) for i in node.items])
+    return wq.Not(_articles(node.item))
+
+
+def _paragraphs(node: ql.Node) -> wq.Query:
+    if isinstance(node, ql.Text):
+        if node.field is not None:
+            return NestedChildren(PARENTS, _exact(_PARENT_FIELD[node.field], node.text))
+        return _unit_text(node.text)
+    if isinstance(node, ql.Near):
+        # Two ordered spans, not ordered=False: Whoosh's unordered SpanNear2 bisects
+        # on span starts and misses a second term that begins before the first.
+        first, second = _span(node.first), _span(node.second)
+        return wq.Or(
+            [
+                SpanNear2(pair, slop=node.distance + 1, ordered=True, mindist=0)
+                for pair in ([first, second], [second, first])
+            ]
+        )
+    if isinstance(node, ql.DateRange):
+        return _dates(node)
+    if isinstance(node, ql.And):
+        return wq.And([_paragraphs(i) for i in node.items])
+    if isinstance(node, ql.Or):
+        return wq.Or([_paragraphs(i) for i in node.items])
+    return wq.Not(_paragraphs(node.item))
+
+
+def _dates(node: ql.DateRange) -> wq.Query:
+    start = node.start.isoformat() if node.start else None
+    end = node.end.isoformat() if node.end else None
+    return wq.TermRange("date", start, end)
+
+
+def validate(request: SearchRequest) -> None:
+    if not 1 <= request.size <= MAX_PAGE_SIZE:
+        raise BadParameter(f"page size must be 1..{MAX_PAGE_SIZE}, got {request.size}")
+    if not 1 <= request.page <= MAX_PAGE:
+        raise BadParameter(f"page must be 1..{MAX_PAGE}, got {request.page}")
+    if request.page * request.size > 10 * MAX_PAGE_SIZE * 10:
+        raise BadParameter("page × size goes past the first 100,000 hits; narrow the query")
+    if request.group not in ("article", "paragraph"):
+        raise BadParameter(f"group must be article or paragraph, got {request.group!r}")
+    if request.sort not in ("relevance", "date"):
+        raise BadParameter(f"sort must be relevance or date, got {request.sort!r}")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise BadParameter("the date range ends before it starts")
+
+
+def with_dates(node: ql.Node, request: SearchRequest) -> ql.Node:
+    if request.date_from or request.date_to:
+        return ql.And((node, ql.DateRange(request.date_from, request.date_to)))
+    return node
+
+
+class Archive:
+    """Searches one on-disk index; keeps a searcher open and refreshes it per query.
+
+    `refresh()` is a cheap generation check, so articles committed by a
+    `baoku index` in another process show up without reopening anything.
+    """
+
+    def __init__(self, ix: Index) -> None:
+        self._ix = ix
+        self._searcher: Searcher = ix.searcher()
+
+    def searcher(self) -> Searcher:
+        self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        validate(request)
+        node = with_dates(ql.parse(request.query), request)
+        compiled = compile_query(node, request.group)
+        searcher = self.searcher()
+        facets: list[sorting.FacetType] = []
+        if request.sort == "date":
+            facets.append(sorting.FieldFacet("date", reverse=True))
+        elif compiled.title_tier is not None:
+            facets.append(sorting.QueryFacet({0: compiled.title_tier}, other=1))
+        end = request.page * request.size
+        if facets:
+            facets.append(sorting.ScoreFacet())
+            results = searcher.search(compiled.query, limit=end, sortedby=sorting.MultiFacet(facets))
+        else:
+            results = searcher.search(compiled.query, limit=end)
+        needles = ql.positive_texts(node)
+        # With a MultiFacet the sort key stands in for the score; ScoreFacet's part is -score.
+        hits = [
+            self._hit(searcher, hit.docnum, _score(hit.score), needles, request.group)
+            for hit in results[end - request.size : end]
+        ]
+        return SearchResult(
+            query=request.query,
+            total=len(results),
+            page=request.page,
+            page_size=request.size,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=tuple(hits),
+        )
+
+    def _hit(
+        self, searcher: Searcher, docnum: int, hit_score: float, needles: list[str], group: str
+    ) -> Hit:
+        fields = searcher.stored_fields(docnum)
+        if group == "paragraph":
+            article = self._stored_article(searcher, fields["article_id"])
+            unit = fields["unit"]
+        else:
+            article, unit = fields["article"], None
+        return build_hit(article, needles, hit_score, unit)
+
+    def _stored_article(self, searcher: Searcher, article_id: str) -> dict[str, Any]:
+        docnums = list(searcher.document_numbers(article_id=article_id, kind=KIND_ARTICLE))
+        if not docnums:
+            raise ArticleNotFound(f"no article with id {article_id!r}")
+        return searcher.stored_fields(docnums[0])["article"]
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        return self._stored_article(self.searcher(), article_id)
+
+
+def _score(key: float | tuple) -> float:
+    return -key[-1] if isinstance(key, tuple) else key
+
+
+def build_hit(
+    article: dict[str, Any], needles: list[str], hit_score: float, unit: int | None
+) -> Hit:
+    """One hit: best paragraph (or the given unit), its snippet, matching paragraph count."""
+    import datetime
+
+    texts = [p[0] for p in article["paragraphs"]]
+    found = [find(t, needles) for t in texts]
+    matches = sum(1 for f in found if f)
+    if unit is None:
+        unit = max(range(len(texts)), key=lambda i: (score(found[i]), -i)) if texts else TITLE_UNIT
+    text = article["title"] if unit == TITLE_UNIT else texts[unit]
+    return Hit(
+        article_id=article["id"],
+        title=article["title"],
+        section=article["section"],
+        date=datetime.date.fromisoformat(article["date"]) if article["date"] else None,
+        authors=tuple(article["authors"]),
+        source=article["source"],
+        paragraph=unit,
+        text=text,
+        snippet=make_snippet(text, needles),
+        score=round(hit_score, 4),
+        matches=matches,
+    )

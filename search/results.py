@@ -1,0 +1,35 @@
+"""The one JSON shape of a search result, shared by `baoku search --json` and /api/search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.models import Hit, SearchResult
+from search.snippets import to_html
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "article_id": hit.article_id,
+        "title": hit.title,
+        "section": hit.section,
+        "date": hit.date.isoformat() if hit.date else None,
+        "authors": list(hit.authors),
+        "source": hit.source,
+        "paragraph": hit.paragraph,
+        "text": hit.text,
+        "snippet": to_html(hit.snippet),
+        "score": hit.score,
+        "matches": hit.matches,
+    }
+
+
+def to_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": result.total,
+        "page": result.page,
+        "page_size": result.page_size,
+        "took_ms": result.took_ms,
+        "hits": [hit_to_json(h) for h in result.hits],
+    }

@@ -1,0 +1,115 @@
+"""Snippets: find the query's strings in a paragraph, pick a window, mark it up.
+
+Matching runs on `normalize(text)`, which has the same length as `text`, so
+every offset found is an offset into the archive's own characters: a
+traditional or full-width paragraph is shown as printed, with the marks in
+the right place. Whitespace is skipped as it is in the index. Only the two
+renderers add markup; `to_html` escapes everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import click
+
+from search.analysis import normalize
+from search.models import Snippet
+
+WINDOW = 120
+SLACK = 24  # how far a window edge may move to land on punctuation
+_BREAKS = set("。！？!?；;，,、：:")
+
+Occurrence = tuple[int, int, int]  # start, end, which needle
+
+
+def find(text: str, needles: Sequence[str]) -> list[Occurrence]:
+    """Every occurrence (overlapping too) of each normalised needle in `text`."""
+    normalized = normalize(text)
+    kept = [i for i, c in enumerate(normalized) if not c.isspace()]
+    squeezed = "".join(normalized[i] for i in kept)
+    found = []
+    for which, needle in enumerate(needles):
+        if not needle:
+            continue
+        start = squeezed.find(needle)
+        while start >= 0:
+            found.append((kept[start], kept[start + len(needle) - 1] + 1, which))
+            start = squeezed.find(needle, start + 1)
+    return sorted(found)
+
+
+def score(occurrences: list[Occurrence]) -> tuple[int, int]:
+    """How well a paragraph shows the query: distinct needles first, then count."""
+    return len({o[2] for o in occurrences}), len(occurrences)
+
+
+def make_snippet(text: str, needles: Sequence[str], width: int = WINDOW) -> Snippet:
+    occurrences = find(text, needles)
+    start, end = _window(text, occurrences, width)
+    marks = _merge(
+        (max(s, start) - start, min(e, end) - start) for s, e, _ in occurrences if s < end and e > start
+    )
+    return Snippet(text[start:end], tuple(marks), start > 0, end < len(text))
+
+
+def _window(text: str, occurrences: list[Occurrence], width: int) -> tuple[int, int]:
+    if len(text) <= width + SLACK:
+        return 0, len(text)
+    best = 0
+    if occurrences:
+        lead = width // 5
+
+        def coverage(first: int) -> tuple[int, int]:
+            inside = [o for o in occurrences if o[0] >= first - lead and o[1] <= first - lead + width]
+            return score(inside)
+
+        best = max((o[0] for o in occurrences), key=coverage) - lead
+    start = max(0, min(best, len(text) - width))
+    end = start + width
+    if start > 0:
+        cut = next((i for i in range(start, max(0, start - SLACK), -1) if text[i - 1] in _BREAKS), None)
+        start = cut if cut is not None else start
+    if end < len(text):
+        stop = min(len(text), end + SLACK)
+        cut = next((i for i in range(end, stop) if text[i - 1] in _BREAKS), None)
+        end = cut if cut is not None else end
+    return start, end
+
+
+def _merge(spans: object) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):  # type: ignore[call-overload]
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _render(snippet: Snippet, plain: object, marked: object) -> str:
+    parts = ["…"] if snippet.cut_before else []
+    pos = 0
+    for s, e in snippet.marks:
+        parts += [plain(snippet.text[pos:s]), marked(snippet.text[s:e])]  # type: ignore[operator]
+        pos = e
+    parts.append(plain(snippet.text[pos:]))  # type: ignore[operator]
+    if snippet.cut_after:
+        parts.append("…")
+    return "".join(parts)
+
+
+def to_html(snippet: Snippet) -> str:
+    """Escaped archive text; `<mark>` is the only markup."""
+    return _render(snippet, escape, lambda s: f"<mark>{escape(s)}</mark>")
+
+
+def to_terminal(snippet: Snippet, color: bool) -> str:
+    return _render(snippet, str, (lambda s: click.style(s, fg="red", bold=True)) if color else str)
+
+
+def mark_all_html(text: str, needles: Sequence[str]) -> str:
+    """A whole paragraph, escaped, every occurrence marked (the article view)."""
+    marks = _merge((s, e) for s, e, _ in find(text, needles))
+    return to_html(Snippet(text, tuple(marks)))
