@@ -1,0 +1,22 @@
+# Two commands on a fresh machine with only python3: `make run` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+$(BIN)/baoku: setup.cfg pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+.PHONY: run test lint bench
+run: $(BIN)/baoku  ## build the index from seeds/ and run a sample search
+	$(BIN)/baoku index seeds
+	$(BIN)/baoku search 郑好融
+	$(BIN)/baoku search '"无废细胞" 2024'
+
+test: $(BIN)/baoku  ## lint, then the whole test suite
+	$(BIN)/ruff check search tests bench
+	$(BIN)/pytest
+
+bench: $(BIN)/baoku  ## full-corpus benchmark (minutes; not a test)
+	$(BIN)/python bench/run.py

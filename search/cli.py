@@ -1,0 +1,192 @@
+"""The `baoku` command: a thin click layer over index.py and query.py.
+
+Errors are mapped once, in `BaokuGroup.invoke`: a `BaokuError` becomes one
+line on stderr and its exit code (2 for usage and query errors, 1 for index
+problems); no command catches errors itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from search import analysis
+from search.config import Settings
+from search.errors import BaokuError
+from search.index import import_paths, open_index, remove, stats
+from search.ingest.pages import PageMeta
+from search.models import MAX_PAGE_SIZE, Hit, IndexReport, SearchRequest, SearchResult
+from search.query import Archive
+from search.results import to_json
+from search.snippets import to_terminal
+
+
+class BaokuGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BaokuError as exc:
+            error = click.ClickException(exc.message)
+            error.exit_code = exc.exit_code
+            raise error from None
+
+
+def _settings(ctx: click.Context, **flags: object) -> Settings:
+    settings = Settings.load({**ctx.obj, **flags})
+    analysis.configure(settings.cache_dir, settings.user_dict)
+    return settings
+
+
+def _date(value: str | None, name: str) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+@click.group(cls=BaokuGroup)
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index directory (default: index/, or BAOKU_INDEX).")
+@click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Extra jieba words, one per line (ranking and snippets only).")
+@click.version_option(package_name="baoku")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path | None, user_dict: Path | None) -> None:
+    """baoku (报库): full-text search for Chinese newspaper archives."""
+    ctx.obj = {"index_dir": index_dir, "user_dict": user_dict}
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--date", "page_date", help="Date (YYYY-MM-DD) for pages without front matter.")
+@click.option("--paper", help="Paper name for pages without front matter.")
+@click.option("--prune", is_flag=True, help="Also drop articles whose source file is gone.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Analysis processes (default: cores, at most 2).")
+@click.pass_context
+def index_command(
+    ctx: click.Context, paths: tuple[Path, ...], page_date: str | None, paper: str | None,
+    prune: bool, workers: int | None,
+) -> None:
+    """Import pages (.txt/.md) and JSONL files or folders (default: seeds/).
+
+    Unchanged files are skipped; a changed file's articles are replaced.
+    Exit 1 when some files could not be read (they are listed; the rest is indexed).
+    """
+    settings = _settings(ctx, index_workers=workers)
+    meta = PageMeta(date=_date(page_date, "--date"), paper=paper)
+    with click.progressbar(length=1, label="indexing", file=sys.stderr, show_eta=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        report = import_paths(paths or (settings.seeds_dir,), settings, meta, prune, progress)
+    _print_report(report, settings)
+    if report.skipped:
+        ctx.exit(1)
+
+
+def _print_report(report: IndexReport, settings: Settings) -> None:
+    rate = report.articles / report.seconds if report.seconds else 0
+    click.echo(
+        f"{report.files} files imported, {report.unchanged} unchanged; "
+        f"{report.articles} articles, {report.paragraphs} paragraphs "
+        f"({report.removed} old documents replaced or removed) in {report.seconds:.1f} s "
+        f"({rate:.0f} articles/s, peak memory {report.peak_rss_mb:.0f} MB) -> {settings.index_dir}"
+    )
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped}", err=True)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON result (the API's shape).")
+@click.option("--group", type=click.Choice(["article", "paragraph"]), default="article", show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_PAGE_SIZE), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--from", "date_from", help="Only articles on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Only articles on or before this date (YYYY-MM-DD).")
+@click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
+@click.pass_context
+def search_command(
+    ctx: click.Context, query: str, as_json: bool, group: str, sort: str, limit: int, page: int,
+    date_from: str | None, date_to: str | None, no_color: bool,
+) -> None:
+    """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
+    title: author: section: date:2024-01..2024-03."""
+    settings = _settings(ctx)
+    archive = Archive(open_index(settings.index_dir))
+    request = SearchRequest(
+        query=query, group=group, sort=sort, page=page, size=limit,  # type: ignore[arg-type]
+        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+    )
+    result = archive.search(request)
+    if as_json:
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        color = not no_color and sys.stdout.isatty()
+        click.echo(_render(result, group, color), color=color)
+
+
+def _render(result: SearchResult, group: str, color: bool) -> str:
+    unit = "articles" if group == "article" else "paragraphs"
+    first = (result.page - 1) * result.page_size
+    lines = [f"{result.total} {unit} for {result.query} ({result.took_ms:.1f} ms)"]
+    for rank, hit in enumerate(result.hits, first + 1):
+        lines += ["", _render_hit(rank, hit, color)]
+    shown = first + len(result.hits)
+    if shown < result.total:
+        lines += ["", f"showing {first + 1}-{shown}; next: --page {result.page + 1}"]
+    return "\n".join(lines)
+
+
+def _render_hit(rank: int, hit: Hit, color: bool) -> str:
+    title = hit.title or "(untitled)"
+    meta = [hit.date.isoformat() if hit.date else "no date", hit.section or "", "、".join(hit.authors)]
+    where = "title" if hit.paragraph < 0 else f"¶{hit.paragraph + 1}"
+    meta.append(f"{hit.matches} 段命中, best {where}")
+    heading = click.style(title, bold=True) if color else title
+    return (
+        f"{rank}. {heading}  [{hit.article_id}]\n"
+        f"   {' · '.join(m for m in meta if m)}\n"
+        f"   {to_terminal(hit.snippet, color)}"
+    )
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats_command(ctx: click.Context, as_json: bool) -> None:
+    """Articles, paragraphs, files, size and last update of the index."""
+    s = stats(_settings(ctx))
+    data = {
+        "index": s.path, "articles": s.articles, "paragraphs": s.paragraphs, "files": s.files,
+        "size_mb": round(s.size_bytes / 1e6, 1), "segments": s.segments,
+        "updated": s.updated.isoformat(timespec="seconds") if s.updated else None,
+    }
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(f"{k}: {v}" for k, v in data.items()))
+
+
+@cli.command("remove")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--id", "ids", multiple=True, help="An article id to remove (repeatable).")
+@click.pass_context
+def remove_command(ctx: click.Context, paths: tuple[Path, ...], ids: tuple[str, ...]) -> None:
+    """Remove the articles of files or folders (as imported) and/or by id."""
+    if not paths and not ids:
+        raise click.UsageError("give files/folders to remove, or --id ID")
+    removed = remove(_settings(ctx), paths, ids)
+    click.echo(f"removed {removed} documents")
+
+
+def main() -> None:
+    cli(prog_name="baoku")
