@@ -153,7 +153,8 @@ def segmenter() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = _writable_dir(_cache_dir)
     tokenizer.initialize()
-    tokenizer.load_userdict(str(SHIPPED_DICT))
-    if _user_dict is not None:
-        tokenizer.load_userdict(str(_user_dict))
+    for path in (SHIPPED_DICT, _user_dict):
+        if path is not None:
+            with open(path, "rb") as handle:  # jieba leaves a path it opens unclosed
+                tokenizer.load_userdict(handle)
     return tokenizer

@@ -73,7 +73,7 @@ def _window(text: str, occurrences: list[Occurrence], width: int) -> tuple[int, 
         start = cut if cut is not None else start
     if end < len(text):
         stop = min(len(text), end + SLACK)
-        cut = next((i for i in range(end, stop) if text[i - 1] in _BREAKS), None)
+        cut = next((i for i in range(end, stop + 1) if text[i - 1] in _BREAKS), None)
         end = cut if cut is not None else end
     return start, end
 

@@ -1,0 +1,65 @@
+"""Snippets show why an article matched, in the archive's own characters, safely escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.models import Snippet
+from search.snippets import make_snippet, to_html, to_terminal
+from tests.conftest import build_index, searcher_for, write_jsonl
+
+
+def test_every_occurrence_is_marked_substrings_too(seed_search):
+    hit = seed_search("郑好融").hits[0]
+    html = hit.snippet
+    assert to_html(html).count("<mark>郑好融</mark>") == hit.text.count("郑好融") or "…" in to_html(html)
+    assert hit.paragraph == 1 and hit.matches == 4
+
+
+def test_snippet_is_a_window_cut_at_punctuation(seed_search):
+    hit = seed_search("47.6亿元").hits[0]
+    snippet = hit.snippet
+    assert len(snippet.text) <= 120 + 2 * 24
+    assert "<mark>47.6亿元</mark>" in to_html(snippet)
+    assert snippet.cut_after and snippet.text[-1] in "。！？!?；;，,、：:"
+
+
+def test_marks_original_traditional_and_fullwidth_text():
+    text = "中國時報報導,韓國瑜出席活動,參觀ＡＢＣ公司。"
+    snippet = make_snippet(text, ["韩国瑜", "abc"])
+    assert to_html(snippet) == "中國時報報導,<mark>韓國瑜</mark>出席活動,參觀<mark>ＡＢＣ</mark>公司。"
+
+
+def test_offsets_survive_length_changing_characters():
+    text = "气温……零下5℃,ＤＡＸ指数ß上涨。"
+    assert to_html(make_snippet(text, ["dax"])) == "气温……零下5℃,<mark>ＤＡＸ</mark>指数ß上涨。"
+
+
+def test_terminal_rendering_colours_only_on_request():
+    snippet = Snippet("平台推出服务", ((2, 4),))
+    assert to_terminal(snippet, color=False) == "平台推出服务"
+    assert "\x1b[" in to_terminal(snippet, color=True)
+
+
+HOSTILE_TITLE = "<script>alert(1)</script>港口"
+HOSTILE_BODY = '港口<img src=x onerror=alert(1)> & "引号"'
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    write_jsonl(folder / "h.jsonl", [{"id": "x", "title": HOSTILE_TITLE, "paragraphs": [HOSTILE_BODY]}])
+    build_index([folder], folder / "index")
+    return folder / "index"
+
+
+def test_archive_text_is_escaped_only_mark_is_markup(hostile):
+    from search.results import to_json
+
+    result = to_json(searcher_for(hostile)("港口"))
+    snippet = result["hits"][0]["snippet"]
+    assert "<img" not in snippet and "<script" not in snippet
+    assert snippet == '<mark>港口</mark>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;引号&quot;'
+    assert result["hits"][0]["text"] == HOSTILE_BODY  # plain text stays plain
