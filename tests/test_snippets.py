@@ -23,7 +23,9 @@ def test_snippet_is_a_window_cut_at_punctuation(seed_search):
     snippet = hit.snippet
     assert len(snippet.text) <= 120 + 2 * 24
     assert "<mark>47.6亿元</mark>" in to_html(snippet)
-    assert snippet.cut_after and snippet.text[-1] in "。！？!?；;，,、：:"
+    start = hit.text.index(snippet.text)
+    assert snippet.cut_before and hit.text[start - 1] in "。！？!?；;，,、：:"
+    assert snippet.text.endswith("。")  # the short tail of the paragraph is kept, not cut
 
 
 def test_marks_original_traditional_and_fullwidth_text():
