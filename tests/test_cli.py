@@ -1,0 +1,141 @@
+"""The `baoku` command: JSON shape, exit codes, imports that never duplicate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from search.cli import cli
+from tests.conftest import SEED_PAGE, write_jsonl
+
+HIT_KEYS = {"article_id", "title", "section", "date", "authors", "source", "paragraph", "text",
+            "snippet", "score", "matches"}
+
+
+def run(runner, index_dir: Path, *args: str):
+    return runner.invoke(cli, ["--index", str(index_dir), *args])
+
+
+def test_search_json_shape(runner, seed_index):
+    out = run(runner, seed_index, "search", "郑好融", "--json")
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert set(data) == {"query", "total", "page", "page_size", "took_ms", "hits"}
+    assert (data["query"], data["total"], data["page"], data["page_size"]) == ("郑好融", 1, 1, 10)
+    (hit,) = data["hits"]
+    assert set(hit) == HIT_KEYS
+    assert hit["title"] == "郑州市强化融资信用服务平台建设"
+    assert hit["authors"] == ["董艳竹"] and hit["matches"] == 4 and hit["paragraph"] == 1
+    assert "<mark>郑好融</mark>" in hit["snippet"] and "郑好融" in hit["text"]
+
+
+def test_paragraph_group_counts_paragraphs(runner, seed_index):
+    data = json.loads(run(runner, seed_index, "search", "郑好融", "--json", "--group", "paragraph").output)
+    assert data["total"] == 4
+    assert sorted(h["paragraph"] for h in data["hits"]) == [1, 2, 3, 4]
+
+
+def test_paging(runner, seed_index):
+    first = json.loads(run(runner, seed_index, "search", "郑州", "--json", "--limit", "2").output)
+    second = json.loads(
+        run(runner, seed_index, "search", "郑州", "--json", "--limit", "2", "--page", "2").output
+    )
+    assert first["total"] == second["total"] > 2
+    assert not {h["article_id"] for h in first["hits"]} & {h["article_id"] for h in second["hits"]}
+
+
+def test_plain_output_and_zero_hits(runner, seed_index):
+    out = run(runner, seed_index, "search", "郑好融")
+    assert out.exit_code == 0 and "4 段命中" in out.output and "\x1b[" not in out.output
+    none = run(runner, seed_index, "search", "不存在的词语组合")
+    assert none.exit_code == 0 and none.output.startswith("0 articles")
+
+
+def test_query_error_is_exit_2_and_one_line(runner, seed_index):
+    out = run(runner, seed_index, "search", "title:")
+    assert out.exit_code == 2
+    assert out.output.strip() == "Error: title: needs a value, e.g. title:郑州"
+    assert run(runner, seed_index, "search", "x", "--limit", "5000").exit_code == 2
+
+
+def test_missing_index_is_exit_1_naming_the_path(runner, tmp_path):
+    out = run(runner, tmp_path / "nowhere", "search", "郑州")
+    assert out.exit_code == 1 and str(tmp_path / "nowhere") in out.output
+    assert "Traceback" not in out.output
+
+
+def test_bad_files_are_reported_and_skipped(runner, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_PAGE, src)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (src / "latin1.txt").write_bytes("### caf\xe9\n\n\xff\xfe\xfa\xfb".encode("latin-1"))
+    (src / "gbk.txt").write_bytes("### 旧报纸\n\n郑州日报老版面。".encode("gbk"))
+    (src / "bom.md").write_bytes("\ufeff### 带签名\n\n宝库测试。".encode())
+    write_jsonl(src / "lines.jsonl", [{"id": "ok", "title": "好行", "paragraphs": ["正文。"]}])
+    with (src / "lines.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    out = run(runner, tmp_path / "index", "index", str(src))
+    assert out.exit_code == 1
+    assert "empty.txt: empty file" in out.output
+    assert "binary.txt" in out.output and "latin1.txt" in out.output
+    assert "lines.jsonl:2: bad record" in out.output
+    assert "10 articles" in out.output  # 7 seed + gbk + bom + one good JSONL line
+    for query, title in [("旧报纸", "旧报纸"), ("宝库", "带签名"), ("好行", "好行")]:
+        data = json.loads(run(runner, tmp_path / "index", "search", query, "--json").output)
+        assert [h["title"] for h in data["hits"]] == [title]
+
+
+def _count(runner, index_dir: Path) -> tuple[int, int]:
+    data = json.loads(run(runner, index_dir, "stats", "--json").output)
+    return data["articles"], data["paragraphs"]
+
+
+def test_reindex_never_duplicates_and_updates_changed_files(runner, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    page = src / "p.txt"
+    shutil.copy(SEED_PAGE, page)
+    feed = write_jsonl(src / "f.jsonl", [{"id": "a", "title": "第一版", "paragraphs": ["旧文。"]}])
+    index_dir = tmp_path / "index"
+    assert run(runner, index_dir, "index", str(src)).exit_code == 0
+    assert _count(runner, index_dir) == (8, 47)
+    again = run(runner, index_dir, "index", str(src))
+    assert "0 files imported, 2 unchanged" in again.output
+    assert _count(runner, index_dir) == (8, 47)
+    # The same article id from a second file replaces, never duplicates.
+    write_jsonl(src / "g.jsonl", [{"id": "a", "title": "第二版", "paragraphs": ["新文。"]}])
+    run(runner, index_dir, "index", str(src / "g.jsonl"))
+    assert _count(runner, index_dir) == (8, 47)
+    # A changed file replaces its articles.
+    write_jsonl(feed, [{"id": "a", "title": "第三版", "paragraphs": ["改文。", "两段。"]}])
+    run(runner, index_dir, "index", str(src))
+    titles = json.loads(run(runner, index_dir, "search", "title:版", "--json").output)["hits"]
+    assert [h["title"] for h in titles] == ["第三版"]
+    assert _count(runner, index_dir)[0] == 8
+
+
+def test_remove_and_prune(runner, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEED_PAGE, src / "p.txt")
+    feed = write_jsonl(src / "f.jsonl", [{"id": "a", "title": "删除", "paragraphs": ["正文。"]}])
+    index_dir = tmp_path / "index"
+    run(runner, index_dir, "index", str(src))
+    assert run(runner, index_dir, "remove", str(src / "p.txt")).exit_code == 0
+    assert _count(runner, index_dir) == (1, 1)
+    feed.unlink()
+    # Re-importing the folder brings p.txt back (it is still there); --prune drops f.jsonl's.
+    assert run(runner, index_dir, "index", str(src), "--prune").exit_code == 0
+    assert _count(runner, index_dir) == (7, 46)
+    assert json.loads(run(runner, index_dir, "search", "删除", "--json").output)["total"] == 0
+    assert run(runner, index_dir, "remove").exit_code == 2
+
+
+def test_page_date_from_the_command_line(runner, tmp_path):
+    shutil.copy(SEED_PAGE, tmp_path / "p.txt")
+    run(runner, tmp_path / "index", "index", str(tmp_path / "p.txt"), "--date", "2024-12-31")
+    data = json.loads(run(runner, tmp_path / "index", "search", "郑好融", "--json").output)
+    assert data["hits"][0]["date"] == "2024-12-31"
