@@ -52,8 +52,17 @@ def _date(value: str | None, name: str) -> datetime.date | None:
 
 
 @click.group(cls=BaokuGroup)
-@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index directory (default: index/, or BAOKU_INDEX).")
-@click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Extra jieba words, one per line (ranking and snippets only).")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    help="Index directory (default: index/, or BAOKU_INDEX).",
+)
+@click.option(
+    "--user-dict",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra jieba words, one per line (ranking and snippets only).",
+)
 @click.version_option(package_name="baoku")
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path | None, user_dict: Path | None) -> None:
@@ -66,11 +75,17 @@ def cli(ctx: click.Context, index_dir: Path | None, user_dict: Path | None) -> N
 @click.option("--date", "page_date", help="Date (YYYY-MM-DD) for pages without front matter.")
 @click.option("--paper", help="Paper name for pages without front matter.")
 @click.option("--prune", is_flag=True, help="Also drop articles whose source file is gone.")
-@click.option("--workers", type=click.IntRange(1, 64), help="Analysis processes (default: cores, at most 2).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="Analysis processes (default: cores, at most 2)."
+)
 @click.pass_context
 def index_command(
-    ctx: click.Context, paths: tuple[Path, ...], page_date: str | None, paper: str | None,
-    prune: bool, workers: int | None,
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    page_date: str | None,
+    paper: str | None,
+    prune: bool,
+    workers: int | None,
 ) -> None:
     """Import pages (.txt/.md) and JSONL files or folders (default: seeds/).
 
@@ -106,25 +121,48 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
 @cli.command("search")
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON result (the API's shape).")
-@click.option("--group", type=click.Choice(["article", "paragraph"]), default="article", show_default=True)
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(1, MAX_PAGE_SIZE), default=10, show_default=True, help="Hits per page.")
+@click.option(
+    "--group", type=click.Choice(["article", "paragraph"]), default="article", show_default=True
+)
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_PAGE_SIZE),
+    default=10,
+    show_default=True,
+    help="Hits per page.",
+)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--from", "date_from", help="Only articles on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Only articles on or before this date (YYYY-MM-DD).")
 @click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
 @click.pass_context
 def search_command(
-    ctx: click.Context, query: str, as_json: bool, group: str, sort: str, limit: int, page: int,
-    date_from: str | None, date_to: str | None, no_color: bool,
+    ctx: click.Context,
+    query: str,
+    as_json: bool,
+    group: str,
+    sort: str,
+    limit: int,
+    page: int,
+    date_from: str | None,
+    date_to: str | None,
+    no_color: bool,
 ) -> None:
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
     title: author: section: date:2024-01..2024-03."""
     settings = _settings(ctx)
     archive = Archive(open_index(settings.index_dir))
     request = SearchRequest(
-        query=query, group=group, sort=sort, page=page, size=limit,  # type: ignore[arg-type]
-        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+        query=query,
+        group=group,
+        sort=sort,
+        page=page,
+        size=limit,  # type: ignore[arg-type]
+        date_from=_date(date_from, "--from"),
+        date_to=_date(date_to, "--to"),
     )
     result = archive.search(request)
     if as_json:
@@ -148,7 +186,11 @@ def _render(result: SearchResult, group: str, color: bool) -> str:
 
 def _render_hit(rank: int, hit: Hit, color: bool) -> str:
     title = hit.title or "(untitled)"
-    meta = [hit.date.isoformat() if hit.date else "no date", hit.section or "", "、".join(hit.authors)]
+    meta = [
+        hit.date.isoformat() if hit.date else "no date",
+        hit.section or "",
+        "、".join(hit.authors),
+    ]
     where = "title" if hit.paragraph < 0 else f"¶{hit.paragraph + 1}"
     meta.append(f"{hit.matches} 段命中, best {where}")
     heading = click.style(title, bold=True) if color else title
@@ -166,8 +208,12 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
     """Articles, paragraphs, files, size and last update of the index."""
     s = stats(_settings(ctx))
     data = {
-        "index": s.path, "articles": s.articles, "paragraphs": s.paragraphs, "files": s.files,
-        "size_mb": round(s.size_bytes / 1e6, 1), "segments": s.segments,
+        "index": s.path,
+        "articles": s.articles,
+        "paragraphs": s.paragraphs,
+        "files": s.files,
+        "size_mb": round(s.size_bytes / 1e6, 1),
+        "segments": s.segments,
         "updated": s.updated.isoformat(timespec="seconds") if s.updated else None,
     }
     if as_json:

@@ -77,7 +77,9 @@ def import_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise IndexBusy(f"another `baoku index` is writing {index_dir}; try again later") from exc
+            raise IndexBusy(
+                f"another `baoku index` is writing {index_dir}; try again later"
+            ) from exc
         yield
 
 
@@ -174,7 +176,9 @@ def import_paths(
                 seen: set[str] = set()
                 for article, docs in _analysed(_articles(changed, meta, run), settings):
                     if article.id in seen:
-                        run.skipped.append(Skipped(article.origin, f"duplicate article id {article.id}"))
+                        run.skipped.append(
+                            Skipped(article.origin, f"duplicate article id {article.id}")
+                        )
                         continue
                     seen.add(article.id)
                     if not fresh_index:

@@ -40,9 +40,10 @@ class ArticleOf(WrappingQuery):
         self.boost = boost
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, ArticleOf)
-            and (self.parents, self.child, self.boost) == (other.parents, other.child, other.boost)
+        return isinstance(other, ArticleOf) and (self.parents, self.child, self.boost) == (
+            other.parents,
+            other.child,
+            other.boost,
         )
 
     def __hash__(self) -> int:

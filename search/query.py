@@ -192,7 +192,9 @@ class Archive:
         end = request.page * request.size
         if facets:
             facets.append(sorting.ScoreFacet())
-            results = searcher.search(compiled.query, limit=end, sortedby=sorting.MultiFacet(facets))
+            results = searcher.search(
+                compiled.query, limit=end, sortedby=sorting.MultiFacet(facets)
+            )
         else:
             results = searcher.search(compiled.query, limit=end)
         needles = ql.positive_texts(node)

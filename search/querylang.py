@@ -81,22 +81,30 @@ _TOKEN = re.compile(
 def _clean(raw: str) -> str:
     # Full-width quotes, colons and parentheses are what a Chinese IME types.
     return (
-        raw.replace("“", '"').replace("”", '"').replace("＂", '"')
-        .replace("（", "(").replace("）", ")").replace("：", ":")
+        raw.replace("“", '"')
+        .replace("”", '"')
+        .replace("＂", '"')
+        .replace("（", "(")
+        .replace("）", ")")
+        .replace("：", ":")
     )
 
 
 def parse(raw: str) -> Node:
     """The syntax tree of a user's query; `QuerySyntaxError` with one clear message."""
     if len(raw) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})")
+        raise QuerySyntaxError(
+            f"query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})"
+        )
     tokens = _tokens(_clean(raw))
     parser = _Parser(tokens)
     node = parser.expression()
     if node is None:
-        raise QuerySyntaxError("empty query: type a word, a name, a number or a \"phrase\"")
+        raise QuerySyntaxError('empty query: type a word, a name, a number or a "phrase"')
     if not _has_positive_text(node):
-        raise QuerySyntaxError("the query needs at least one term to search for, not only NOT or date:")
+        raise QuerySyntaxError(
+            "the query needs at least one term to search for, not only NOT or date:"
+        )
     if parser.text_count > MAX_TERMS:
         raise QuerySyntaxError(f"too many terms ({parser.text_count}; at most {MAX_TERMS})")
     return node
@@ -117,7 +125,12 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
         elif match["phrase"] is not None or match["word"] is not None:
             field = match["field"][:-1] if match["field"] else None
             word = match["word"]
-            if field is None and word and word.rstrip(":") in (*TEXT_FIELDS, "date") and word.endswith(":"):
+            if (
+                field is None
+                and word
+                and word.rstrip(":") in (*TEXT_FIELDS, "date")
+                and word.endswith(":")
+            ):
                 example = "2024-01..2024-03" if word == "date:" else "郑州"
                 raise QuerySyntaxError(f"{word} needs a value, e.g. {word}{example}")
             if field is None and word in ("OR", "AND", "NOT", "|"):

@@ -64,7 +64,9 @@ def build_schema() -> fields.Schema:
 
 def _encode(postings: Mapping[str, list[int]]) -> Postings:
     encode = _POSITIONS.encode
-    return [(term.encode("utf-8"), len(p), float(len(p)), encode(p)) for term, p in postings.items()]
+    return [
+        (term.encode("utf-8"), len(p), float(len(p)), encode(p)) for term, p in postings.items()
+    ]
 
 
 _POSITIONS = formats.Positions()

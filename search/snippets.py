@@ -49,7 +49,9 @@ def make_snippet(text: str, needles: Sequence[str], width: int = WINDOW) -> Snip
     occurrences = find(text, needles)
     start, end = _window(text, occurrences, width)
     marks = _merge(
-        (max(s, start) - start, min(e, end) - start) for s, e, _ in occurrences if s < end and e > start
+        (max(s, start) - start, min(e, end) - start)
+        for s, e, _ in occurrences
+        if s < end and e > start
     )
     return Snippet(text[start:end], tuple(marks), start > 0, end < len(text))
 
@@ -62,14 +64,18 @@ def _window(text: str, occurrences: list[Occurrence], width: int) -> tuple[int, 
         lead = width // 5
 
         def coverage(first: int) -> tuple[int, int]:
-            inside = [o for o in occurrences if o[0] >= first - lead and o[1] <= first - lead + width]
+            inside = [
+                o for o in occurrences if o[0] >= first - lead and o[1] <= first - lead + width
+            ]
             return score(inside)
 
         best = max((o[0] for o in occurrences), key=coverage) - lead
     start = max(0, min(best, len(text) - width))
     end = start + width
     if start > 0:
-        cut = next((i for i in range(start, max(0, start - SLACK), -1) if text[i - 1] in _BREAKS), None)
+        cut = next(
+            (i for i in range(start, max(0, start - SLACK), -1) if text[i - 1] in _BREAKS), None
+        )
         start = cut if cut is not None else start
     if end < len(text):
         stop = min(len(text), end + SLACK)

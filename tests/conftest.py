@@ -36,8 +36,16 @@ def build_index(paths: list[Path], index_dir: Path, **overrides: object) -> Sett
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     lines = []
     for n, record in enumerate(records):
-        full = {"id": f"t-{n}", "date": "", "title": "", "section": "测试", "authors": [],
-                "source": "test", "paragraphs": [], **record}
+        full = {
+            "id": f"t-{n}",
+            "date": "",
+            "title": "",
+            "section": "测试",
+            "authors": [],
+            "source": "test",
+            "paragraphs": [],
+            **record,
+        }
         lines.append(json.dumps(full, ensure_ascii=False))
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path

@@ -9,8 +9,19 @@ from pathlib import Path
 from search.cli import cli
 from tests.conftest import SEED_PAGE, write_jsonl
 
-HIT_KEYS = {"article_id", "title", "section", "date", "authors", "source", "paragraph", "text",
-            "snippet", "score", "matches"}
+HIT_KEYS = {
+    "article_id",
+    "title",
+    "section",
+    "date",
+    "authors",
+    "source",
+    "paragraph",
+    "text",
+    "snippet",
+    "score",
+    "matches",
+}
 
 
 def run(runner, index_dir: Path, *args: str):
@@ -31,7 +42,9 @@ def test_search_json_shape(runner, seed_index):
 
 
 def test_paragraph_group_counts_paragraphs(runner, seed_index):
-    data = json.loads(run(runner, seed_index, "search", "郑好融", "--json", "--group", "paragraph").output)
+    data = json.loads(
+        run(runner, seed_index, "search", "郑好融", "--json", "--group", "paragraph").output
+    )
     assert data["total"] == 4
     assert sorted(h["paragraph"] for h in data["hits"]) == [1, 2, 3, 4]
 

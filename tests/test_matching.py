@@ -117,7 +117,9 @@ def test_date_ranges_in_query_and_options(dated):
     assert sorted(ids(search("港口 date:..2024-02"))) == ["jan"]
     import datetime
 
-    ranged = search("港口", date_from=datetime.date(2024, 3, 1), date_to=datetime.date(2024, 12, 31))
+    ranged = search(
+        "港口", date_from=datetime.date(2024, 3, 1), date_to=datetime.date(2024, 12, 31)
+    )
     assert sorted(ids(ranged)) == ["mar", "may"]
 
 

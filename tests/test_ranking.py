@@ -18,8 +18,11 @@ def ranked(tmp_path_factory) -> Path:
         folder / "r.jsonl",
         [
             # Mentions the query many times in the body, not in the title.
-            {"id": "body", "title": "城市建设综述",
-             "paragraphs": ["港口经济港口经济港口经济,港口经济带动发展。" + FILLER] * 3},
+            {
+                "id": "body",
+                "title": "城市建设综述",
+                "paragraphs": ["港口经济港口经济港口经济,港口经济带动发展。" + FILLER] * 3,
+            },
             # The headline the journalist remembers; one body mention.
             {"id": "headline", "title": "港口经济迎来新机遇", "paragraphs": [FILLER, FILLER]},
             # 铁军 as a word vs only inside 钢铁军团 (substring, not a word).

@@ -14,7 +14,9 @@ from tests.conftest import build_index, searcher_for, write_jsonl
 def test_every_occurrence_is_marked_substrings_too(seed_search):
     hit = seed_search("郑好融").hits[0]
     html = hit.snippet
-    assert to_html(html).count("<mark>郑好融</mark>") == hit.text.count("郑好融") or "…" in to_html(html)
+    assert to_html(html).count("<mark>郑好融</mark>") == hit.text.count("郑好融") or "…" in to_html(
+        html
+    )
     assert hit.paragraph == 1 and hit.matches == 4
 
 
@@ -31,7 +33,9 @@ def test_snippet_is_a_window_cut_at_punctuation(seed_search):
 def test_marks_original_traditional_and_fullwidth_text():
     text = "中國時報報導,韓國瑜出席活動,參觀ＡＢＣ公司。"
     snippet = make_snippet(text, ["韩国瑜", "abc"])
-    assert to_html(snippet) == "中國時報報導,<mark>韓國瑜</mark>出席活動,參觀<mark>ＡＢＣ</mark>公司。"
+    assert (
+        to_html(snippet) == "中國時報報導,<mark>韓國瑜</mark>出席活動,參觀<mark>ＡＢＣ</mark>公司。"
+    )
 
 
 def test_offsets_survive_length_changing_characters():
@@ -52,7 +56,9 @@ HOSTILE_BODY = '港口<img src=x onerror=alert(1)> & "引号"'
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
-    write_jsonl(folder / "h.jsonl", [{"id": "x", "title": HOSTILE_TITLE, "paragraphs": [HOSTILE_BODY]}])
+    write_jsonl(
+        folder / "h.jsonl", [{"id": "x", "title": HOSTILE_TITLE, "paragraphs": [HOSTILE_BODY]}]
+    )
     build_index([folder], folder / "index")
     return folder / "index"
 
@@ -63,5 +69,5 @@ def test_archive_text_is_escaped_only_mark_is_markup(hostile):
     result = to_json(searcher_for(hostile)("港口"))
     snippet = result["hits"][0]["snippet"]
     assert "<img" not in snippet and "<script" not in snippet
-    assert snippet == '<mark>港口</mark>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;引号&quot;'
+    assert snippet == "<mark>港口</mark>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;引号&quot;"
     assert result["hits"][0]["text"] == HOSTILE_BODY  # plain text stays plain

@@ -35,7 +35,8 @@ _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！!？?、]")
 _ROLES = ("本报特约记者", "本报通讯员", "本报记者", "特约记者", "实习生", "通讯员", "记者")
 _CREDIT_WORDS = ("文图", "文/图", "摄影", "报道", "摄", "文")
 _BYLINE_IN_PARENS = re.compile(
-    r"^(?:本报讯|本报消息|[^（(，,。]{0,12}电)?\s*[（(]\s*((?:%s)[^）)]*)[）)]\s*" % "|".join(_ROLES)
+    r"^(?:本报讯|本报消息|[^（(，,。]{0,12}电)?\s*[（(]\s*((?:%s)[^）)]*)[）)]\s*"
+    % "|".join(_ROLES)
 )
 _DATELINE = re.compile(r"^(\d{1,2}月\d{1,2}日)")
 _BYLINE_LINE = re.compile(r"^(?:%s)\s*[^，,。；;：:！!？?]{1,40}$" % "|".join(_ROLES))
@@ -108,8 +109,12 @@ def _front_matter(text: str, defaults: PageMeta) -> tuple[PageMeta, str]:
         try:
             date = datetime.date.fromisoformat(values["date"])
         except ValueError as exc:
-            raise PageFormatError(f"front matter date {values['date']!r} is not YYYY-MM-DD") from exc
-    meta = PageMeta(date, values.get("paper") or defaults.paper, values.get("page") or defaults.page)
+            raise PageFormatError(
+                f"front matter date {values['date']!r} is not YYYY-MM-DD"
+            ) from exc
+    meta = PageMeta(
+        date, values.get("paper") or defaults.paper, values.get("page") or defaults.page
+    )
     return meta, rest.partition("\n")[2]
 
 
