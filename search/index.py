@@ -114,7 +114,7 @@ class _Run:
     bytes_done: int = 0
 
 
-def _articles(files: list[Path], meta: PageMeta, run: _Run) -> Iterator[Article]:
+def _articles(files: list[Path], meta: PageMeta | None, run: _Run) -> Iterator[Article]:
     for path in files:
         key = str(path)
         run.articles_per_file[key] = 0
@@ -139,7 +139,7 @@ def _articles(files: list[Path], meta: PageMeta, run: _Run) -> Iterator[Article]
 def import_paths(
     paths: Iterable[Path],
     settings: Settings,
-    meta: PageMeta = PageMeta(),
+    meta: PageMeta | None = None,
     prune: bool = False,
     progress: Progress | None = None,
 ) -> IndexReport:

@@ -29,9 +29,9 @@ from whoosh.searching import Searcher
 
 from search import querylang as ql
 from search.analysis import exact_grams, query_words
-from search.nested import ArticleOf
 from search.errors import ArticleNotFound, BadParameter
 from search.models import MAX_PAGE_SIZE, Hit, SearchRequest, SearchResult
+from search.nested import ArticleOf
 from search.schema import KIND_ARTICLE, TITLE_UNIT
 from search.snippets import find, make_snippet, score
 

@@ -34,12 +34,12 @@ SENTENCE_END = set("。！？!?；;…:：」』”’）)】》")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！!？?、]")
 _ROLES = ("本报特约记者", "本报通讯员", "本报记者", "特约记者", "实习生", "通讯员", "记者")
 _CREDIT_WORDS = ("文图", "文/图", "摄影", "报道", "摄", "文")
+_ROLE = "(?:" + "|".join(_ROLES) + ")"
 _BYLINE_IN_PARENS = re.compile(
-    r"^(?:本报讯|本报消息|[^（(，,。]{0,12}电)?\s*[（(]\s*((?:%s)[^）)]*)[）)]\s*"
-    % "|".join(_ROLES)
+    r"^(?:本报讯|本报消息|[^（(，,。]{0,12}电)?\s*[（(]\s*(" + _ROLE + r"[^）)]*)[）)]\s*"
 )
 _DATELINE = re.compile(r"^(\d{1,2}月\d{1,2}日)")
-_BYLINE_LINE = re.compile(r"^(?:%s)\s*[^，,。；;：:！!？?]{1,40}$" % "|".join(_ROLES))
+_BYLINE_LINE = re.compile("^" + _ROLE + r"\s*[^，,。；;：:！!？?]{1,40}$")
 _FRONT_MATTER_KEYS = {"date", "paper", "page"}
 
 
@@ -65,9 +65,9 @@ class PageMeta:
     page: str | None = None
 
 
-def parse_page(text: str, path: str, defaults: PageMeta = PageMeta()) -> list[Article]:
+def parse_page(text: str, path: str, defaults: PageMeta | None = None) -> list[Article]:
     """All articles of one page file, in page order, with ids `<file stem>-NN`."""
-    meta, body = _front_matter(text, defaults)
+    meta, body = _front_matter(text, defaults or PageMeta())
     drafts = _drafts(_blocks(body))
     stem = Path(path).stem
     return [
