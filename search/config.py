@@ -23,6 +23,9 @@ def _default_cache_dir() -> Path:
     return Path(base) / "baoku"
 
 
+_ALIASES = {"index_dir": "BAOKU_INDEX"}  # the short name users type
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = Path("index")  # BAOKU_INDEX
@@ -51,7 +54,7 @@ class Settings:
                 raise BadParameter(f"{config_file}: not a valid TOML file ({exc})") from exc
         names = {f.name for f in dataclasses.fields(cls)}
         for name in names:
-            env_value = environ.get(f"BAOKU_{name.upper()}")
+            env_value = environ.get(f"BAOKU_{name.upper()}") or environ.get(_ALIASES.get(name, ""))
             if env_value:
                 values[name] = env_value
         values.update({k: v for k, v in (flags or {}).items() if v is not None})

@@ -1,0 +1,39 @@
+"""Settings precedence and the docs that list them."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from search.cli import cli
+from search.config import Settings
+from search.errors import BadParameter
+from tests.conftest import ROOT
+
+
+def test_flags_beat_environment_beat_file(tmp_path):
+    config = tmp_path / "baoku.toml"
+    config.write_text('index_dir = "from-file"\nport = 9000\n', "utf-8")
+    env = {"BAOKU_CONFIG": str(config), "BAOKU_PORT": "9100"}
+    assert Settings.load({}, env).index_dir == Path("from-file")
+    assert Settings.load({}, env).port == 9100
+    assert Settings.load({}, {**env, "BAOKU_INDEX": "from-env"}).index_dir == Path("from-env")
+    assert Settings.load(
+        {"index_dir": Path("flag")}, {**env, "BAOKU_INDEX": "x"}
+    ).index_dir == Path("flag")
+
+
+def test_bad_settings_are_clear_errors(tmp_path):
+    with pytest.raises(BadParameter, match="port"):
+        Settings.load({}, {"BAOKU_PORT": "zero", "BAOKU_CONFIG": str(tmp_path / "none")})
+
+
+def test_every_setting_and_command_is_documented():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for setting in fields(Settings):
+        assert f"`{setting.name}`" in readme or setting.name in readme, setting.name
+    for name, command in cli.commands.items():
+        assert f"baoku {name}" in readme, name
+        assert command.help, name
