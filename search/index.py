@@ -36,7 +36,7 @@ from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_o
 from search.ingest.jsonl import read_jsonl
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
 from search.models import Article, IndexReport, IndexStats, Skipped
-from search.schema import KIND_ARTICLE, KIND_PARAGRAPH, article_documents, build_schema
+from search.schema import KIND_ARTICLE, KIND_PARAGRAPH, article_documents, build_schema, codec
 
 MANIFEST = "baoku-files.json"
 LOCK = "baoku.lock"
@@ -168,7 +168,7 @@ def import_paths(
         articles = paragraphs = 0
         removed = 0
         if changed or gone:
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             try:
                 for key in [str(p) for p in changed] + gone:
                     removed += writer.delete_by_term("origin", key)
@@ -250,7 +250,7 @@ def remove(settings: Settings, paths: Iterable[Path] = (), ids: Iterable[str] = 
             resolved = str(path.resolve())
             targets += [k for k in manifest if k == resolved or k.startswith(resolved + os.sep)]
         removed = 0
-        with ix.writer() as writer:
+        with ix.writer(codec=codec()) as writer:
             for key in targets:
                 removed += writer.delete_by_term("origin", key)
             for article_id in ids:
