@@ -14,10 +14,9 @@ query time, and highlighting never re-runs jieba.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Mapping
 from typing import Any
-
-from array import array
 
 from whoosh import fields, formats
 from whoosh.codec import whoosh3
