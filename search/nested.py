@@ -101,6 +101,14 @@ class _ParentMatcher(matching.Matcher):
     def supports_block_quality(self) -> bool:
         return False
 
+    def max_quality(self) -> float:
+        # Whoosh's union/and-maybe matchers ask every child for an upper bound
+        # once the top-k heap is full; "unbounded" means never pruned, so the
+        # hits and counts stay exact.
+        return float("inf")
+
+    block_quality = max_quality
+
     def reset(self) -> None:
         self.child.reset()
         self._gather()

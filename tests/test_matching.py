@@ -125,3 +125,11 @@ def test_date_ranges_in_query_and_options(dated):
 
 def test_sort_by_date_newest_first_undated_last(dated):
     assert ids(searcher_for(dated)("港口", sort="date")) == ["may", "mar", "jan", "none"]
+
+
+@pytest.mark.parametrize("query", ["郑州 OR 新郑", "(郑州 OR 新郑) OR 荥阳", "郑州 OR 环卫 OR 园区"])
+def test_top_level_or_with_a_full_page_does_not_crash(seed_search, query):
+    # With no title tier, Whoosh prunes by quality once the page is full; every
+    # article must still be counted.
+    small = seed_search(query, size=1)
+    assert small.total == seed_search(query, size=100).total == len(seed_search(query, size=100).hits)
