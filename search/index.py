@@ -5,7 +5,8 @@ file to its SHA-256, so an unchanged file is skipped and a changed one has
 all its articles replaced. Ids are stable, so an article indexed twice (from
 another file, or an edited one) replaces the old copy instead of adding one.
 
-Only one import runs at a time (an flock on `baoku.lock`); readers never
+Each worker process analyses and writes its own segment (both cores busy);
+only one import runs at a time (an flock on `baoku.lock`); readers never
 lock, Whoosh readers see the last commit.
 """
 
@@ -28,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from search import analysis
 from search.config import Settings
@@ -101,10 +103,6 @@ def _init_worker(cache_dir: Path, user_dict: Path | None) -> None:
     analysis.segmenter()
 
 
-def _documents(article: Article) -> tuple[Article, list[dict[str, Any]]]:
-    return article, article_documents(article)
-
-
 @dataclass
 class _Run:
     """What one import saw, filled in while articles stream through the workers."""
@@ -169,12 +167,14 @@ def import_paths(
         removed = 0
         if changed or gone:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
+            workers: _SegmentWorkers | None = None
             try:
                 for key in [str(p) for p in changed] + gone:
                     removed += writer.delete_by_term("origin", key)
                 fresh_index = ix.doc_count_all() == 0
                 seen: set[str] = set()
-                for article, docs in _analysed(_articles(changed, meta, run), settings):
+                workers = _SegmentWorkers(settings)
+                for article in _articles(changed, meta, run):
                     if article.id in seen:
                         run.skipped.append(
                             Skipped(article.origin, f"duplicate article id {article.id}")
@@ -183,16 +183,16 @@ def import_paths(
                     seen.add(article.id)
                     if not fresh_index:
                         removed += writer.delete_by_term("article_id", article.id)
-                    with writer.group():
-                        for doc in docs:
-                            writer.add_document(**doc)
+                    workers.add(article)
                     articles += 1
                     paragraphs += len(article.paragraphs)
                     run.articles_per_file[article.origin] += 1
                     if progress:
                         progress(run.bytes_done, total_bytes)
-                writer.commit()
+                _commit_with(writer, workers.finish())
             except BaseException:
+                if workers is not None:
+                    workers.cancel()
                 writer.cancel()
                 raise
             for key in gone:
@@ -216,21 +216,90 @@ def import_paths(
     )
 
 
-def _analysed(
-    articles: Iterator[Article], settings: Settings
-) -> Iterator[tuple[Article, list[dict[str, Any]]]]:
-    """Analyse in worker processes (jieba is the bulk of the cost); write in this one."""
-    if settings.index_workers <= 1:
+class _SegmentWorkers:
+    """Worker processes that each analyse articles and write a segment of their own.
+
+    Analysis (jieba) and Whoosh's posting writer are both pure Python, so one
+    writer process would leave the other core idle. Like Whoosh's `MpWriter`
+    with `multisegment=True`, every worker has a `SegmentWriter` that takes no
+    lock (the parent holds it) and hands back its finished segment; the parent
+    commits all of them in one TOC. Articles are batched whole, so a parent
+    document and its units always land in the same segment, as groups must.
+    """
+
+    BATCH = 32
+
+    def __init__(self, settings: Settings) -> None:
+        context = multiprocessing.get_context("fork")
+        self.jobs = context.Queue(maxsize=4 * settings.index_workers)
+        self.results = context.Queue()
+        self.batch: list[Article] = []
+        self.processes = [
+            context.Process(
+                target=_segment_worker,
+                args=(settings, self.jobs, self.results),
+                daemon=True,
+            )
+            for _ in range(settings.index_workers)
+        ]
+        for process in self.processes:
+            process.start()
+
+    def add(self, article: Article) -> None:
+        self.batch.append(article)
+        if len(self.batch) >= self.BATCH:
+            self.jobs.put(self.batch)
+            self.batch = []
+
+    def finish(self) -> list[Any]:
+        if self.batch:
+            self.jobs.put(self.batch)
+        for _ in self.processes:
+            self.jobs.put(None)
+        segments = []
+        for _ in self.processes:
+            status, value = self.results.get()
+            if status == "error":
+                self.cancel()
+                raise IndexUnavailable(f"indexing failed in a worker: {value}")
+            if value is not None:
+                segments.append(value)
+        for process in self.processes:
+            process.join()
+        return segments
+
+    def cancel(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _segment_worker(settings: Settings, jobs: Any, results: Any) -> None:
+    try:
         _init_worker(settings.cache_dir, settings.user_dict)
-        yield from map(_documents, articles)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(
-        settings.index_workers,
-        initializer=_init_worker,
-        initargs=(settings.cache_dir, settings.user_dict),
-    ) as pool:
-        yield from pool.imap(_documents, articles, chunksize=16)
+        ix = whoosh_index.open_dir(str(settings.index_dir))
+        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB, codec=codec())
+        while (batch := jobs.get()) is not None:
+            for article in batch:
+                with writer.group():
+                    for doc in article_documents(article):
+                        writer.add_document(**doc)
+        if writer._added:
+            results.put(("ok", writer._finalize_segment()))
+        else:
+            writer._close_segment()
+            results.put(("ok", None))
+    except BaseException as exc:  # reported to the parent, which stops the import
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _commit_with(writer: SegmentWriter, segments: list[Any]) -> None:
+    """`SegmentWriter.commit`, plus the workers' segments (the parent added none)."""
+    final = writer._merge_segments(None, False, True)
+    writer._close_segment()
+    writer._commit_toc(final + segments)
+    writer._finish()
 
 
 def _peak_rss_mb() -> float:
