@@ -152,3 +152,15 @@ def test_page_date_from_the_command_line(runner, tmp_path):
     run(runner, tmp_path / "index", "index", str(tmp_path / "p.txt"), "--date", "2024-12-31")
     data = json.loads(run(runner, tmp_path / "index", "search", "郑好融", "--json").output)
     assert data["hits"][0]["date"] == "2024-12-31"
+
+
+def test_folder_documentation_is_not_imported_as_pages(runner, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "README.md").write_text("# 说明\n\n## Record format\n\n这是文档。", "utf-8")
+    shutil.copy(SEED_PAGE, src)
+    out = run(runner, tmp_path / "index", "index", str(src))
+    assert out.exit_code == 0 and "7 articles" in out.output
+    assert (
+        json.loads(run(runner, tmp_path / "index", "search", "文档", "--json").output)["total"] == 0
+    )

@@ -15,6 +15,9 @@ from pathlib import Path
 from search.models import Skipped, SourceFile
 
 PAGE_SUFFIXES = {".txt", ".md"}
+# A folder of pages often carries its own documentation (the corpus has a
+# README.md); walking a folder skips those, naming one explicitly imports it.
+NOT_PAGES = ("readme", "license", "licence", "changelog", "contributing")
 JSONL_SUFFIXES = {".jsonl"}
 SUFFIXES = PAGE_SUFFIXES | JSONL_SUFFIXES
 
@@ -24,7 +27,11 @@ def find_inputs(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUFFIXES
+                    and not child.name.lower().startswith(NOT_PAGES)
+                ):
                     yield child.resolve()
         elif path.is_file():
             if path.suffix.lower() in SUFFIXES:
