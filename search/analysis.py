@@ -108,11 +108,6 @@ def word_postings(normalized: str) -> dict[str, list[int]]:
     return postings
 
 
-def query_words(normalized: str) -> list[str]:
-    """The jieba words of a query term, for the whole-word ranking bonus."""
-    return [w for w in segmenter().cut(squeeze(normalized)) if w.strip()]
-
-
 _user_dict: Path | None = None
 _cache_dir: Path | None = None
 
