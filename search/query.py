@@ -18,6 +18,7 @@ term may sit in a different paragraph; paragraph mode runs them on units.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,32 +94,48 @@ def _top_level_texts(node: ql.Node) -> list[str]:
     return [i.text for i in items if isinstance(i, ql.Text) and i.field is None]
 
 
-def _articles(node: ql.Node) -> wq.Query:
-    if isinstance(node, ql.Text):
-        if node.field is not None:
-            boost = TITLE_BOOST if node.field == "title" else 1.0
-            return _exact(_PARENT_FIELD[node.field], node.text).with_boost(boost)
-        return wq.Or(
-            [
-                ArticleOf(PARENTS, _unit_text(node.text)),
-                _exact("ptitle", node.text).with_boost(TITLE_BOOST),
-                _exact("pauthor", node.text).with_boost(AUTHOR_BOOST),
-            ]
-        )
-    if isinstance(node, ql.Near | ql.DateRange):
-        return ArticleOf(PARENTS, _paragraphs(node)) if isinstance(node, ql.Near) else _dates(node)
+Leaf = ql.Text | ql.Near | ql.DateRange
+
+
+def _walk(node: ql.Node, leaf: Callable[[Leaf], wq.Query]) -> wq.Query:
+    """AND/OR/NOT map one to one; only the leaves differ between the two modes."""
     if isinstance(node, ql.And):
-        return wq.And([_articles(i) for i in node.items])
+        return wq.And([_walk(i, leaf) for i in node.items])
     if isinstance(node, ql.Or):
-        return wq.Or([_articles(i) for i in node.items])
-    return wq.Not(_articles(node.item))
+        return wq.Or([_walk(i, leaf) for i in node.items])
+    if isinstance(node, ql.Not):
+        return wq.Not(_walk(node.item, leaf))
+    return leaf(node)
+
+
+def _articles(node: ql.Node) -> wq.Query:
+    return _walk(node, _article_leaf)
 
 
 def _paragraphs(node: ql.Node) -> wq.Query:
-    if isinstance(node, ql.Text):
-        if node.field is not None:
-            return NestedChildren(PARENTS, _exact(_PARENT_FIELD[node.field], node.text))
-        return _unit_text(node.text)
+    return _walk(node, _paragraph_leaf)
+
+
+def _article_leaf(node: Leaf) -> wq.Query:
+    if isinstance(node, ql.DateRange):
+        return _dates(node)
+    if isinstance(node, ql.Near):
+        return ArticleOf(PARENTS, _paragraph_leaf(node))
+    if node.field is not None:
+        boost = TITLE_BOOST if node.field == "title" else 1.0
+        return _exact(_PARENT_FIELD[node.field], node.text).with_boost(boost)
+    return wq.Or(
+        [
+            ArticleOf(PARENTS, _unit_text(node.text)),
+            _exact("ptitle", node.text).with_boost(TITLE_BOOST),
+            _exact("pauthor", node.text).with_boost(AUTHOR_BOOST),
+        ]
+    )
+
+
+def _paragraph_leaf(node: Leaf) -> wq.Query:
+    if isinstance(node, ql.DateRange):
+        return _dates(node)
     if isinstance(node, ql.Near):
         # Two ordered spans, not ordered=False: Whoosh's unordered SpanNear2 bisects
         # on span starts and misses a second term that begins before the first.
@@ -129,13 +146,9 @@ def _paragraphs(node: ql.Node) -> wq.Query:
                 for pair in ([first, second], [second, first])
             ]
         )
-    if isinstance(node, ql.DateRange):
-        return _dates(node)
-    if isinstance(node, ql.And):
-        return wq.And([_paragraphs(i) for i in node.items])
-    if isinstance(node, ql.Or):
-        return wq.Or([_paragraphs(i) for i in node.items])
-    return wq.Not(_paragraphs(node.item))
+    if node.field is not None:
+        return NestedChildren(PARENTS, _exact(_PARENT_FIELD[node.field], node.text))
+    return _unit_text(node.text)
 
 
 def _dates(node: ql.DateRange) -> wq.Query:
