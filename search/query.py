@@ -17,6 +17,7 @@ term may sit in a different paragraph; paragraph mode runs them on units.
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -259,8 +260,6 @@ def build_hit(
     article: dict[str, Any], needles: list[str], hit_score: float, unit: int | None
 ) -> Hit:
     """One hit: best paragraph (or the given unit), its snippet, matching paragraph count."""
-    import datetime
-
     texts = [p[0] for p in article["paragraphs"]]
     found = [find(t, needles) for t in texts]
     matches = sum(1 for f in found if f)
