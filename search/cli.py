@@ -18,7 +18,7 @@ import click
 from search import analysis
 from search.config import Settings
 from search.errors import BaokuError
-from search.index import import_paths, open_index, remove, stats
+from search.index import import_paths, index_exists, open_index, remove, stats
 from search.ingest.pages import PageMeta
 from search.models import MAX_PAGE_SIZE, Hit, IndexReport, SearchRequest, SearchResult
 from search.query import Archive
@@ -232,6 +232,33 @@ def remove_command(ctx: click.Context, paths: tuple[Path, ...], ids: tuple[str, 
         raise click.UsageError("give files/folders to remove, or --id ID")
     removed = remove(_settings(ctx), paths, ids)
     click.echo(f"removed {removed} documents")
+
+
+@cli.command("serve")
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="gunicorn worker processes (default 2)."
+)
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
+@click.pass_context
+def serve_command(
+    ctx: click.Context, host: str | None, port: int | None, workers: int | None, dev: bool
+) -> None:
+    """Serve the search API over HTTP; with no index yet, build one from seeds/ first."""
+    from search.web.serve import serve
+
+    settings = _settings(ctx, host=host, port=port, workers=workers)
+    if not index_exists(settings.index_dir):
+        click.echo(
+            f"no index at {settings.index_dir}: indexing {settings.seeds_dir} first", err=True
+        )
+        _print_report(import_paths([settings.seeds_dir], settings), settings)
+    click.echo(
+        f"baoku: searching {settings.index_dir} at http://{settings.host}:{settings.port}/api/search?q=",
+        err=True,
+    )
+    serve(settings, dev)
 
 
 def main() -> None:

@@ -47,9 +47,13 @@ WRITER_LIMIT_MB = 256
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
 
+def index_exists(index_dir: Path) -> bool:
+    return whoosh_index.exists_in(str(index_dir))
+
+
 def open_index(index_dir: Path) -> whoosh_index.Index:
     """The existing index at `index_dir`; a clear error naming the path otherwise."""
-    if not whoosh_index.exists_in(str(index_dir)):
+    if not index_exists(index_dir):
         raise IndexMissing(f"no index at {index_dir}: run `baoku index` first")
     try:
         return whoosh_index.open_dir(str(index_dir))
@@ -60,7 +64,7 @@ def open_index(index_dir: Path) -> whoosh_index.Index:
 def _open_or_create(index_dir: Path) -> whoosh_index.Index:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        if whoosh_index.exists_in(str(index_dir)):
+        if index_exists(index_dir):
             return open_index(index_dir)
         return FileStorage(str(index_dir)).create_index(build_schema())
     except OSError as exc:

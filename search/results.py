@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.models import Hit, SearchResult
-from search.snippets import to_html
+from search.snippets import mark_all_html, to_html
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -32,4 +32,17 @@ def to_json(result: SearchResult) -> dict[str, Any]:
         "page_size": result.page_size,
         "took_ms": result.took_ms,
         "hits": [hit_to_json(h) for h in result.hits],
+    }
+
+
+def article_to_json(stored: dict[str, Any], needles: list[str]) -> dict[str, Any]:
+    """A stored article with every match marked (escaped HTML) in its title and paragraphs."""
+    paragraphs = []
+    for text, kind in stored["paragraphs"]:
+        html = mark_all_html(text, needles)
+        paragraphs.append({"kind": kind, "text": text, "html": html, "hit": "<mark>" in html})
+    return {
+        **stored,
+        "title_html": mark_all_html(stored["title"], needles),
+        "paragraphs": paragraphs,
     }

@@ -164,3 +164,35 @@ def test_folder_documentation_is_not_imported_as_pages(runner, tmp_path):
     assert (
         json.loads(run(runner, tmp_path / "index", "search", "文档", "--json").output)["total"] == 0
     )
+
+
+def test_python_m_search_prints_no_jieba_chatter(tmp_path):
+    """jieba logs "Building prefix dict…" and cache errors to stderr; none may show."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "BAOKU_INDEX": str(tmp_path / "index"),
+        "BAOKU_CACHE_DIR": "/dev/null/not-a-dir",
+    }  # unwritable: falls back quietly
+    index = subprocess.run(
+        [sys.executable, "-m", "search", "index", str(SEED_PAGE)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    search = subprocess.run(
+        [sys.executable, "-m", "search", "search", "郑好融"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert index.returncode == 0 and search.returncode == 0, index.stderr + search.stderr
+    for output in (index.stdout, index.stderr, search.stdout, search.stderr):
+        assert "prefix dict" not in output and "cache" not in output.lower()
+        assert "Traceback" not in output
+    assert search.stdout.startswith("1 articles for 郑好融")
