@@ -254,10 +254,8 @@ def serve_command(
             f"no index at {settings.index_dir}: indexing {settings.seeds_dir} first", err=True
         )
         _print_report(import_paths([settings.seeds_dir], settings), settings)
-    click.echo(
-        f"baoku: searching {settings.index_dir} at http://{settings.host}:{settings.port}/api/search?q=",
-        err=True,
-    )
+    url = f"http://{settings.host}:{settings.port}/"
+    click.echo(f"baoku: searching {settings.index_dir}; open {url}", err=True)
     serve(settings, dev)
 
 

@@ -27,7 +27,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         options: dict[str, Any] = {
             "bind": f"{self.settings.host}:{self.settings.port}",
             "workers": self.settings.workers,
-            "accesslog": "-",
+            "accesslog": "/dev/stderr",  # "-" would be stdout; logs belong on stderr
             "errorlog": "-",
             "access_log_format": ACCESS_LOG_FORMAT,
             "timeout": 60,
