@@ -9,10 +9,10 @@ $(BIN)/baoku: setup.cfg pyproject.toml
 	touch $@
 
 .PHONY: run test lint bench
-run: $(BIN)/baoku  ## build the index from seeds/ and run a sample search
+run: $(BIN)/baoku  ## index seeds/ (changed files only), then serve search on http://127.0.0.1:8000/
 	$(BIN)/baoku index seeds
 	$(BIN)/baoku search 郑好融
-	$(BIN)/baoku search '"无废细胞" 2024'
+	$(BIN)/baoku serve
 
 test: $(BIN)/baoku  ## lint, then the whole test suite
 	$(BIN)/ruff check search tests bench
