@@ -115,27 +115,30 @@ class _Run:
     articles_per_file: dict[str, int]
     bytes_done: int = 0
 
+    def advance(self, size: int) -> None:
+        self.bytes_done += size
+
 
 def _articles(files: list[Path], meta: PageMeta | None, run: _Run) -> Iterator[Article]:
     for path in files:
         key = str(path)
         run.articles_per_file[key] = 0
         if path.suffix.lower() in JSONL_SUFFIXES:
-            for item in read_jsonl(path):
+            for item in read_jsonl(path, run.advance):
                 if isinstance(item, Skipped):
                     run.skipped.append(item)
                 else:
                     yield item
+            continue
+        source = read_page(path)
+        if isinstance(source, Skipped):
+            run.skipped.append(source)
         else:
-            source = read_page(path)
-            if isinstance(source, Skipped):
-                run.skipped.append(source)
-            else:
-                try:
-                    yield from parse_page(source.text, key, meta)
-                except PageFormatError as exc:
-                    run.skipped.append(Skipped(key, str(exc)))
-        run.bytes_done += path.stat().st_size
+            try:
+                yield from parse_page(source.text, key, meta)
+            except PageFormatError as exc:
+                run.skipped.append(Skipped(key, str(exc)))
+        run.advance(path.stat().st_size)
 
 
 def import_paths(

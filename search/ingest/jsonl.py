@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from search.ingest.files import decode
 from search.models import Article, Paragraph, Skipped
 
 
-def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
+def read_jsonl(
+    path: Path, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[Article | Skipped]:
+    """Articles and bad lines of one file; `on_bytes` hears each line's size (progress)."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -23,6 +26,8 @@ def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
         return
     with handle:
         for number, raw in enumerate(handle, 1):
+            if on_bytes is not None:
+                on_bytes(len(raw))
             if not raw.strip():
                 continue
             text = decode(raw)
