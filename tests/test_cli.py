@@ -196,3 +196,24 @@ def test_python_m_search_prints_no_jieba_chatter(tmp_path):
         assert "prefix dict" not in output and "cache" not in output.lower()
         assert "Traceback" not in output
     assert search.stdout.startswith("1 articles for 郑好融")
+
+
+def test_user_dictionary_shapes_ranking_never_recall(runner, tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("宝库通 3\n", "utf-8")
+    src = write_jsonl(
+        tmp_path / "r.jsonl",
+        [
+            {"id": "product", "title": "甲", "paragraphs": ["宝库通今天正式上线了。"]},
+            {"id": "passage", "title": "乙", "paragraphs": ["宝库通道开放。"]},
+        ],
+    )
+    ranked = {}
+    for name, extra in [("plain", []), ("dict", ["--user-dict", str(words)])]:
+        index_dir = tmp_path / name
+        runner.invoke(cli, ["--index", str(index_dir), *extra, "index", str(src)])
+        out = runner.invoke(cli, ["--index", str(index_dir), *extra, "search", "宝库通", "--json"])
+        ranked[name] = [h["article_id"] for h in json.loads(out.output)["hits"]]
+    # Same articles either way; with 宝库通 a word, the article using it as one ranks first.
+    assert sorted(ranked["plain"]) == sorted(ranked["dict"]) == ["passage", "product"]
+    assert ranked["plain"][0] == "passage" and ranked["dict"][0] == "product"
