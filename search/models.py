@@ -105,6 +105,18 @@ class Snippet:
     cut_after: bool = False
 
 
+Counts = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Counts over every matching article, not just the page shown."""
+
+    sections: Counts
+    authors: Counts
+    months: Counts  # ("YYYY-MM", n) in date order: the timeline
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     query: str
@@ -113,6 +125,7 @@ class SearchResult:
     page_size: int
     took_ms: float
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+    facets: Facets | None = None
 
 
 GroupBy = Literal["article", "paragraph"]
@@ -129,3 +142,6 @@ class SearchRequest:
     size: int = 10
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    section: str | None = None  # exact section name (a facet value)
+    author: str | None = None  # exact author name (a facet value)
+    facets: bool = False

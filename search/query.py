@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from whoosh.searching import Searcher
 from search import querylang as ql
 from search.analysis import exact_grams
 from search.errors import ArticleNotFound, BadParameter
-from search.models import MAX_PAGE_SIZE, Hit, SearchRequest, SearchResult
+from search.models import MAX_PAGE_SIZE, Facets, Hit, SearchRequest, SearchResult
 from search.nested import ArticleOf
 from search.schema import KIND_ARTICLE, TITLE_UNIT
 from search.snippets import find, make_snippet, score
@@ -43,6 +44,7 @@ AUTHOR_BOOST = 2.0
 WORD_BOOST = 1.5
 TOGETHER_BOOST = 2.0
 MAX_PAGE = 1000
+FACET_TOP = 20
 
 PARENTS = wq.Term("kind", KIND_ARTICLE)
 _PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
@@ -78,16 +80,18 @@ class Compiled:
     title_tier: wq.Query | None  # parents whose title holds every positive term
 
 
-def compile_query(node: ql.Node, group: str) -> Compiled:
+def compile_query(node: ql.Node, group: str, filters: tuple[wq.Query, ...] = ()) -> Compiled:
+    """`filters` are exact parent-level conditions (facet values) added with AND."""
     if group == "paragraph":
-        return Compiled(wq.And([_paragraphs(node), wq.Not(PARENTS)]), None)
+        nested = [NestedChildren(PARENTS, wq.And(list(filters)))] if filters else []
+        return Compiled(wq.And([_paragraphs(node), wq.Not(PARENTS), *nested]), None)
     texts = _top_level_texts(node)
     query = _articles(node)
     if len(texts) > 1:
         together = ArticleOf(PARENTS, wq.And([_exact("exact", t) for t in texts]))
         query = wq.AndMaybe(query, together.with_boost(TOGETHER_BOOST))
     title_tier = wq.And([_exact("ptitle", t) for t in texts]) if texts else None
-    return Compiled(wq.And([PARENTS, query]), title_tier)
+    return Compiled(wq.And([PARENTS, query, *filters]), title_tier)
 
 
 def _top_level_texts(node: ql.Node) -> list[str]:
@@ -173,6 +177,36 @@ def validate(request: SearchRequest) -> None:
         raise BadParameter("the date range ends before it starts")
 
 
+def facet_filters(request: SearchRequest) -> tuple[wq.Query, ...]:
+    filters = []
+    if request.section:
+        filters.append(wq.Term("section_key", request.section))
+    if request.author:
+        filters.append(wq.Term("author_key", request.author))
+    return tuple(filters)
+
+
+def count_facets(searcher: Searcher, docnums: Iterable[int], top: int = FACET_TOP) -> Facets:
+    """Sections, authors and months of every matching article, from column values."""
+    reader = searcher.reader()
+    columns = [reader.column_reader(f) for f in ("section_key", "author_key", "date")]
+    sections: Counter[str] = Counter()
+    authors: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    for docnum in docnums:
+        section, names, date = (column[docnum] for column in columns)
+        if section:
+            sections[section] += 1
+        authors.update(name for name in names.split(",") if name)
+        if date:
+            months[date[:7]] += 1
+    return Facets(
+        sections=tuple(sections.most_common(top)),
+        authors=tuple(authors.most_common(top)),
+        months=tuple(sorted(months.items())),
+    )
+
+
 def with_dates(node: ql.Node, request: SearchRequest) -> ql.Node:
     if request.date_from or request.date_to:
         return ql.And((node, ql.DateRange(request.date_from, request.date_to)))
@@ -201,7 +235,7 @@ class Archive:
         started = time.perf_counter()
         validate(request)
         node = with_dates(ql.parse(request.query), request)
-        compiled = compile_query(node, request.group)
+        compiled = compile_query(node, request.group, facet_filters(request))
         searcher = self.searcher()
         facets: list[sorting.FacetType] = []
         if request.sort == "date":
@@ -229,7 +263,17 @@ class Archive:
             page_size=request.size,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=tuple(hits),
+            facets=self._facets(searcher, node, request, results) if request.facets else None,
         )
+
+    def _facets(
+        self, searcher: Searcher, node: ql.Node, request: SearchRequest, results: Any
+    ) -> Facets:
+        """Facets count articles, also in paragraph mode (the articles of the query)."""
+        if request.group == "article":
+            return count_facets(searcher, results.docs())
+        articles = compile_query(node, "article", facet_filters(request)).query
+        return count_facets(searcher, searcher.docs_for_query(articles))
 
     def _hit(
         self, searcher: Searcher, docnum: int, hit_score: float, needles: list[str], group: str

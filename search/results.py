@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.models import Hit, SearchResult
+from search.models import Facets, Hit, SearchResult
 from search.snippets import mark_all_html, to_html
 
 
@@ -45,4 +45,17 @@ def article_to_json(stored: dict[str, Any], needles: list[str]) -> dict[str, Any
         **stored,
         "title_html": mark_all_html(stored["title"], needles),
         "paragraphs": paragraphs,
+    }
+
+
+def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
+    if facets is None:
+        return {"section": [], "author": [], "month": []}
+    return {
+        name: [{"value": value, "count": count} for value, count in counts]
+        for name, counts in (
+            ("section", facets.sections),
+            ("author", facets.authors),
+            ("month", facets.months),
+        )
     }

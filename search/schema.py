@@ -90,8 +90,8 @@ def build_schema() -> fields.Schema:
         ptitle=PreAnalyzed(),  # parent: title + subtitle characters + bigrams
         pauthor=PreAnalyzed(),  # parent: each author name
         psection=PreAnalyzed(),  # parent: section name
-        section_key=fields.ID(),  # parent: exact section, for filters and facets
-        author_key=fields.KEYWORD(commas=True, lowercase=False),  # parent: exact names
+        section_key=fields.ID(sortable=True),  # parent: exact section, filters and facets
+        author_key=fields.KEYWORD(commas=True, lowercase=False, sortable=True),  # parent: names
         article=fields.STORED(),  # parent: the whole article, for hits and the article view
     )
 

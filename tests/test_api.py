@@ -71,3 +71,45 @@ def test_health_and_cors(client):
     response = client.get("/api/health")
     assert response.get_json()["articles"] == 7
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.fixture(scope="module")
+def faceted(tmp_path_factory):
+    from tests.conftest import build_index, write_jsonl
+
+    folder = tmp_path_factory.mktemp("faceted")
+    records = [
+        {
+            "id": f"f{n}",
+            "date": f"2024-0{1 + n % 3}-1{n % 9}",
+            "section": "要闻" if n % 2 else "经济",
+            "authors": ["张立", "李莉"] if n % 5 == 0 else ["李莉"],
+            "title": f"港口{n}",
+            "paragraphs": ["港口建设。"],
+        }
+        for n in range(30)
+    ]
+    write_jsonl(folder / "f.jsonl", records)
+    build_index([folder], folder / "index")
+    return create_app(settings_for(folder / "index")).test_client()
+
+
+def test_facets_count_the_whole_result_set_not_the_page(faceted):
+    data = faceted.get("/api/search", query_string={"q": "港口", "size": 1}).get_json()
+    assert data["total"] == 30 and len(data["hits"]) == 1
+    facets = data["facets"]
+    assert {f["value"]: f["count"] for f in facets["section"]} == {"要闻": 15, "经济": 15}
+    assert {f["value"]: f["count"] for f in facets["author"]} == {"李莉": 30, "张立": 6}
+    assert facets["month"] == [
+        {"value": "2024-01", "count": 10},
+        {"value": "2024-02", "count": 10},
+        {"value": "2024-03", "count": 10},
+    ]
+
+
+def test_facet_values_filter_exactly(faceted):
+    by_section = faceted.get("/api/search", query_string={"q": "港口", "section": "要闻"})
+    assert by_section.get_json()["total"] == 15
+    by_author = faceted.get("/api/search", query_string={"q": "港口", "author": "张立"})
+    assert by_author.get_json()["total"] == 6
+    assert {f["value"] for f in by_author.get_json()["facets"]["author"]} == {"张立", "李莉"}

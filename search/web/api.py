@@ -13,7 +13,7 @@ from search.index import open_index, stats
 from search.models import SearchRequest
 from search.query import Archive
 from search.querylang import parse, positive_texts
-from search.results import article_to_json, to_json
+from search.results import article_to_json, facets_to_json, to_json
 
 MAX_API_PAGE_SIZE = 100
 
@@ -66,8 +66,12 @@ def search() -> ResponseReturnValue:
         size=parse_int("size", 10, 1, MAX_API_PAGE_SIZE),
         date_from=parse_date("from"),
         date_to=parse_date("to"),
+        section=request.args.get("section") or None,
+        author=request.args.get("author") or None,
+        facets=True,
     )
-    return jsonify(to_json(archive().search(search_request)))
+    result = archive().search(search_request)
+    return jsonify({**to_json(result), "facets": facets_to_json(result.facets)})
 
 
 @api.get("/articles/<article_id>")
