@@ -113,3 +113,25 @@ def test_facet_values_filter_exactly(faceted):
     by_author = faceted.get("/api/search", query_string={"q": "港口", "author": "张立"})
     assert by_author.get_json()["total"] == 6
     assert {f["value"] for f in by_author.get_json()["facets"]["author"]} == {"张立", "李莉"}
+
+
+def test_search_page_is_server_rendered_with_facets_and_timeline(faceted):
+    page = faceted.get("/", query_string={"q": "港口"}).get_data(as_text=True)
+    assert "共 30 篇" in page and page.count('class="hit"') == 10
+    assert "<mark>港口</mark>" in page
+    assert '<svg class="timeline"' in page and page.count("<rect") == 3
+    assert "/?q=%E6%B8%AF%E5%8F%A3&amp;section=%E8%A6%81%E9%97%BB" in page  # facet link
+    narrowed = faceted.get("/", query_string={"q": "港口", "section": "要闻"})
+    assert "共 15 篇" in narrowed.get_data(as_text=True)
+
+
+def test_search_page_errors_are_shown_not_raised(faceted):
+    response = faceted.get("/", query_string={"q": "title:"})
+    assert response.status_code == 400 and "title: needs a value" in response.get_data(as_text=True)
+
+
+def test_article_page_escapes_and_marks(client):
+    page = client.get("/a/000_9abfc11f84c73b14-05", query_string={"q": "郑好融"})
+    html = page.get_data(as_text=True)
+    assert html.count("<mark>郑好融</mark>") == 6 and "4 段命中" in html
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]

@@ -55,22 +55,25 @@ def parse_date(name: str) -> datetime.date | None:
         raise BadParameter(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
 
 
-@api.get("/search")
-def search() -> ResponseReturnValue:
-    query = request.args.get("q", "")
-    search_request = SearchRequest(
-        query=query,
-        group=request.args.get("group", "article"),  # type: ignore[arg-type]
-        sort=request.args.get("sort", "relevance"),  # type: ignore[arg-type]
+def search_request(size: int | None = None) -> SearchRequest:
+    """The query string's search, as the API and the search page both read it."""
+    return SearchRequest(
+        query=request.args.get("q", ""),
+        group=request.args.get("group") or "article",  # type: ignore[arg-type]
+        sort=request.args.get("sort") or "relevance",  # type: ignore[arg-type]
         page=parse_int("page", 1, 1, 1000),
-        size=parse_int("size", 10, 1, MAX_API_PAGE_SIZE),
+        size=size or parse_int("size", 10, 1, MAX_API_PAGE_SIZE),
         date_from=parse_date("from"),
         date_to=parse_date("to"),
         section=request.args.get("section") or None,
         author=request.args.get("author") or None,
         facets=True,
     )
-    result = archive().search(search_request)
+
+
+@api.get("/search")
+def search() -> ResponseReturnValue:
+    result = archive().search(search_request())
     return jsonify({**to_json(result), "facets": facets_to_json(result.facets)})
 
 

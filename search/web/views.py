@@ -2,38 +2,61 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from html import escape
+
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from search.errors import BaokuError
-from search.models import SearchRequest
-from search.results import article_to_json, to_json
-from search.web.api import archive, parse_date, parse_int, query_needles
+from search.models import Counts
+from search.results import article_to_json, facets_to_json, to_json
+from search.web.api import archive, query_needles, search_request
 
 views = Blueprint("views", __name__)
 PAGE_SIZE = 10
+FORM_FIELDS = ("q", "from", "to", "sort", "group", "section", "author")
+BAR_WIDTH, CHART_HEIGHT = 6, 60
+
+
+def timeline_svg(months: Counts) -> Markup:
+    """Hits per month as an inline SVG bar chart: no script, no external asset."""
+    if not months:
+        return Markup("")
+    peak = max(count for _, count in months)
+    bars = []
+    for i, (month, count) in enumerate(months):
+        height = max(1, round(count / peak * CHART_HEIGHT))
+        bars.append(
+            f'<rect x="{i * BAR_WIDTH}" y="{CHART_HEIGHT - height}" width="{BAR_WIDTH - 1}" '
+            f'height="{height}"><title>{escape(month)}：{count} 篇</title></rect>'
+        )
+    width = len(months) * BAR_WIDTH
+    label = f"{escape(months[0][0])} – {escape(months[-1][0])}"
+    return Markup(
+        f'<svg class="timeline" role="img" aria-label="按月命中：{label}" '
+        f'viewBox="0 0 {width} {CHART_HEIGHT}" width="{min(width * 2, 720)}" '
+        f'height="{CHART_HEIGHT}" preserveAspectRatio="none">{"".join(bars)}</svg>'
+    )
+
+
+@views.app_template_global()
+def search_url(form: dict[str, str], **changes: object) -> str:
+    """A shareable URL for the form with some fields changed; empty fields left out."""
+    args = {k: v for k, v in {**form, **changes}.items() if v not in ("", None)}
+    return url_for("views.search_page", **args)
 
 
 @views.get("/")
 def search_page() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()
-    form = {k: request.args.get(k, "") for k in ("q", "from", "to", "sort", "group")}
+    form = {k: request.args.get(k, "") for k in FORM_FIELDS}
     result, error = None, None
     if query:
         try:
-            result = to_json(
-                archive().search(
-                    SearchRequest(
-                        query=query,
-                        group="paragraph" if form["group"] == "paragraph" else "article",
-                        sort="date" if form["sort"] == "date" else "relevance",
-                        page=parse_int("page", 1, 1, 1000),
-                        size=PAGE_SIZE,
-                        date_from=parse_date("from"),
-                        date_to=parse_date("to"),
-                    )
-                )
-            )
+            found = archive().search(search_request(size=PAGE_SIZE))
+            result = {**to_json(found), "facets": facets_to_json(found.facets)}
+            result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
         except BaokuError as exc:
             if exc.http_status != 400:
                 raise
