@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,29 +233,9 @@ class Archive:
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        validate(request)
-        node = with_dates(ql.parse(request.query), request)
-        compiled = compile_query(node, request.group, facet_filters(request))
-        searcher = self.searcher()
-        facets: list[sorting.FacetType] = []
-        if request.sort == "date":
-            facets.append(sorting.FieldFacet("date", reverse=True))
-        elif compiled.title_tier is not None:
-            facets.append(sorting.QueryFacet({0: compiled.title_tier}, other=1))
         end = request.page * request.size
-        if facets:
-            facets.append(sorting.ScoreFacet())
-            results = searcher.search(
-                compiled.query, limit=end, sortedby=sorting.MultiFacet(facets)
-            )
-        else:
-            results = searcher.search(compiled.query, limit=end)
-        needles = ql.positive_texts(node)
-        # With a MultiFacet the sort key stands in for the score; ScoreFacet's part is -score.
-        hits = [
-            self._hit(searcher, hit.docnum, _score(hit.score), needles, request.group)
-            for hit in results[end - request.size : end]
-        ]
+        searcher, node, results = self._run(request, end)
+        hits = self._hits(searcher, node, request, results[end - request.size : end])
         return SearchResult(
             query=request.query,
             total=len(results),
@@ -265,6 +245,35 @@ class Archive:
             hits=tuple(hits),
             facets=self._facets(searcher, node, request, results) if request.facets else None,
         )
+
+    def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
+        """The first `cap` hits in rank order, built one by one for streaming."""
+        searcher, node, results = self._run(request, cap)
+        return self._hits(searcher, node, request, results)
+
+    def _run(self, request: SearchRequest, limit: int) -> tuple[Searcher, ql.Node, Any]:
+        validate(request)
+        node = with_dates(ql.parse(request.query), request)
+        compiled = compile_query(node, request.group, facet_filters(request))
+        searcher = self.searcher()
+        facets: list[sorting.FacetType] = []
+        if request.sort == "date":
+            facets.append(sorting.FieldFacet("date", reverse=True))
+        elif compiled.title_tier is not None:
+            facets.append(sorting.QueryFacet({0: compiled.title_tier}, other=1))
+        if not facets:
+            return searcher, node, searcher.search(compiled.query, limit=limit)
+        facets.append(sorting.ScoreFacet())
+        sortedby = sorting.MultiFacet(facets)
+        return searcher, node, searcher.search(compiled.query, limit=limit, sortedby=sortedby)
+
+    def _hits(
+        self, searcher: Searcher, node: ql.Node, request: SearchRequest, found: Iterable[Any]
+    ) -> Iterator[Hit]:
+        needles = ql.positive_texts(node)
+        for hit in found:
+            # With a MultiFacet the sort key stands in for the score: its last part is -score.
+            yield self._hit(searcher, hit.docnum, _score(hit.score), needles, request.group)
 
     def _facets(
         self, searcher: Searcher, node: ql.Node, request: SearchRequest, results: Any

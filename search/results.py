@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from search.models import Facets, Hit, SearchResult
@@ -59,3 +63,43 @@ def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
             ("month", facets.months),
         )
     }
+
+
+EXPORT_FIELDS = ("id", "date", "title", "section", "authors", "matches", "permalink")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_row(hit: Hit, permalink: str) -> dict[str, Any]:
+    return {
+        "id": hit.article_id,
+        "date": hit.date.isoformat() if hit.date else "",
+        "title": hit.title,
+        "section": hit.section or "",
+        "authors": "、".join(hit.authors),
+        "matches": hit.matches,
+        "permalink": permalink,
+    }
+
+
+def _csv_cell(value: object) -> str:
+    """Archive text that Excel would run as a formula (=, +, -, @) is quoted with '."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """UTF-8 with a BOM, so Excel opens Chinese text correctly; one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_FIELDS)
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_csv_cell(row[f]) for f in EXPORT_FIELDS])
+        yield buffer.getvalue()
+
+
+def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"

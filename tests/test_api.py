@@ -135,3 +135,40 @@ def test_article_page_escapes_and_marks(client):
     html = page.get_data(as_text=True)
     assert html.count("<mark>郑好融</mark>") == 6 and "4 段命中" in html
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_export_csv_opens_in_excel_and_is_formula_safe(tmp_path):
+    import csv
+    import io
+
+    from tests.conftest import build_index, write_jsonl
+
+    write_jsonl(
+        tmp_path / "x.jsonl",
+        [
+            {
+                "id": "evil",
+                "title": '=HYPERLINK("http://x","点我")',
+                "section": "+要闻",
+                "authors": ["@张立"],
+                "paragraphs": ["港口<script>alert(1)</script>。"],
+            },
+            {"id": "plain", "date": "2024-01-02", "title": "港口新闻", "paragraphs": ["港口。"]},
+        ],
+    )
+    build_index([tmp_path], tmp_path / "index")
+    client = create_app(settings_for(tmp_path / "index")).test_client()
+    response = client.get("/api/export", query_string={"q": "港口", "format": "csv"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    body = response.get_data().decode("utf-8")
+    assert body.startswith("\ufeffid,date,title,section,authors,matches,permalink")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(body.lstrip("\ufeff")))}
+    assert set(rows) == {"evil", "plain"}
+    assert rows["evil"]["title"].startswith("'=") and rows["evil"]["section"] == "'+要闻"
+    assert rows["evil"]["authors"] == "'@张立"
+    assert rows["plain"]["permalink"].endswith("/a/plain?q=%E6%B8%AF%E5%8F%A3")
+    jsonl = client.get("/api/export", query_string={"q": "港口", "format": "jsonl"})
+    lines = [json.loads(line) for line in jsonl.get_data(as_text=True).splitlines()]
+    assert {line["id"] for line in lines} == {"evil", "plain"}
+    assert client.get("/api/export?q=港口&format=xls").status_code == 400
+    assert client.get("/api/export?q=").status_code == 400

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from search.config import Settings
@@ -13,9 +24,17 @@ from search.index import open_index, stats
 from search.models import SearchRequest
 from search.query import Archive
 from search.querylang import parse, positive_texts
-from search.results import article_to_json, facets_to_json, to_json
+from search.results import (
+    article_to_json,
+    csv_lines,
+    export_row,
+    facets_to_json,
+    jsonl_lines,
+    to_json,
+)
 
 MAX_API_PAGE_SIZE = 100
+EXPORT_CAP = 10_000  # articles per export; documented in the README
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -75,6 +94,29 @@ def search_request(size: int | None = None) -> SearchRequest:
 def search() -> ResponseReturnValue:
     result = archive().search(search_request())
     return jsonify({**to_json(result), "facets": facets_to_json(result.facets)})
+
+
+@api.get("/export")
+def export() -> ResponseReturnValue:
+    """Every matching article (up to EXPORT_CAP), streamed as CSV or JSONL."""
+    kind = request.args.get("format", "csv")
+    if kind not in ("csv", "jsonl"):
+        raise BadParameter(f"format must be csv or jsonl, got {kind!r}")
+    search = replace(search_request(), group="article", page=1, size=1, facets=False)
+    hits = archive().export(search, EXPORT_CAP)  # errors surface here, before streaming
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for hit in hits:
+            link = url_for(
+                "views.article_page", article_id=hit.article_id, q=search.query, _external=True
+            )
+            yield export_row(hit, link)
+
+    lines = csv_lines(rows()) if kind == "csv" else jsonl_lines(rows())
+    mimetype = "text/csv" if kind == "csv" else "application/x-ndjson"
+    response = Response(stream_with_context(lines), mimetype=f"{mimetype}; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="baoku-export.{kind}"'
+    return response
 
 
 @api.get("/articles/<article_id>")
