@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
@@ -32,7 +33,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.searching import Searcher
 
 from search import querylang as ql
-from search.analysis import exact_grams
+from search.analysis import exact_grams, normalize, squeeze
 from search.errors import ArticleNotFound, BadParameter
 from search.models import MAX_PAGE_SIZE, Facets, Hit, SearchRequest, SearchResult
 from search.nested import ArticleOf
@@ -44,6 +45,8 @@ AUTHOR_BOOST = 2.0
 WORD_BOOST = 1.5
 TOGETHER_BOOST = 2.0
 MAX_PAGE = 1000
+SUGGEST_LIMIT = 10
+SUGGEST_SCAN = 2000
 FACET_TOP = 20
 
 PARENTS = wq.Term("kind", KIND_ARTICLE)
@@ -284,6 +287,21 @@ class Archive:
         articles = compile_query(node, "article", facet_filters(request)).query
         return count_facets(searcher, searcher.docs_for_query(articles))
 
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
+        """Completions for a typed prefix: author names first, then frequent words.
+
+        Reads only the term dictionaries (no postings), so it is cheap enough
+        for every keystroke; at most SUGGEST_SCAN words are looked at.
+        """
+        key = squeeze(normalize(prefix))
+        if not key:
+            return []
+        reader = self.searcher().reader()
+        names = _by_frequency(reader, "author_key", key, lambda name: True)
+        words = _by_frequency(reader, "words", key, lambda w: len(w) > len(key) and not w.isdigit())
+        # Names first (a journalist types a colleague or a source), but never all ten.
+        return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
+
     def _hit(
         self, searcher: Searcher, docnum: int, hit_score: float, needles: list[str], group: str
     ) -> Hit:
@@ -303,6 +321,15 @@ class Archive:
 
     def article(self, article_id: str) -> dict[str, Any]:
         return self._stored_article(self.searcher(), article_id)
+
+
+def _by_frequency(reader: Any, field: str, prefix: str, keep: Callable[[str], bool]) -> list[str]:
+    found = []
+    for term in islice(reader.expand_prefix(field, prefix), SUGGEST_SCAN):
+        text = term.decode() if isinstance(term, bytes) else term
+        if keep(text):
+            found.append((-reader.doc_frequency(field, term), text))
+    return [text for _, text in sorted(found)]
 
 
 def _score(key: float | tuple) -> float:

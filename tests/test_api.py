@@ -172,3 +172,13 @@ def test_export_csv_opens_in_excel_and_is_formula_safe(tmp_path):
     assert {line["id"] for line in lines} == {"evil", "plain"}
     assert client.get("/api/export?q=港口&format=xls").status_code == 400
     assert client.get("/api/export?q=").status_code == 400
+
+
+def test_suggest_completes_names_and_words_from_the_index(client):
+    names = client.get("/api/suggest", query_string={"q": "董"}).get_json()["suggestions"]
+    assert names[0] == "董艳竹"
+    words = client.get("/api/suggest", query_string={"q": "無廢"}).get_json()["suggestions"]
+    assert "无废细胞" in words and len(words) <= 10
+    assert all(w.startswith("无废") for w in words)
+    assert client.get("/api/suggest", query_string={"q": ""}).get_json()["suggestions"] == []
+    assert client.get("/api/suggest", query_string={"q": "长" * 51}).status_code == 400

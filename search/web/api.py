@@ -130,6 +130,14 @@ def query_needles() -> list[str]:
     return positive_texts(parse(query)) if query.strip() else []
 
 
+@api.get("/suggest")
+def suggest() -> ResponseReturnValue:
+    prefix = request.args.get("q", "")
+    if len(prefix) > 50:
+        raise BadParameter("a suggestion prefix is at most 50 characters")
+    return jsonify({"query": prefix, "suggestions": archive().suggest(prefix)})
+
+
 @api.get("/health")
 def health() -> ResponseReturnValue:
     s = stats(_settings())
