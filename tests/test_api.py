@@ -182,3 +182,16 @@ def test_suggest_completes_names_and_words_from_the_index(client):
     assert all(w.startswith("无废") for w in words)
     assert client.get("/api/suggest", query_string={"q": ""}).get_json()["suggestions"] == []
     assert client.get("/api/suggest", query_string={"q": "长" * 51}).status_code == 400
+
+
+def test_openapi_description_validates_and_lists_every_route(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/openapi.json").get_json()
+    validate(spec)
+    app_routes = {
+        rule.rule.replace("<article_id>", "{article_id}")
+        for rule in client.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }
+    assert app_routes == set(spec["paths"])

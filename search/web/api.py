@@ -32,6 +32,7 @@ from search.results import (
     jsonl_lines,
     to_json,
 )
+from search.web.openapi import openapi_spec
 
 MAX_API_PAGE_SIZE = 100
 EXPORT_CAP = 10_000  # articles per export; documented in the README
@@ -136,6 +137,11 @@ def suggest() -> ResponseReturnValue:
     if len(prefix) > 50:
         raise BadParameter("a suggestion prefix is at most 50 characters")
     return jsonify({"query": prefix, "suggestions": archive().suggest(prefix)})
+
+
+@api.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_spec())
 
 
 @api.get("/health")

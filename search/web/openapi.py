@@ -1,0 +1,242 @@
+"""The OpenAPI 3 description of /api/*, served at /api/openapi.json (validated in tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search import __version__
+
+
+def _param(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+_ERROR = {
+    "description": "Error",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+_SEARCH_PARAMS = [
+    _param(
+        "q",
+        'Query: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ), title: author: section: date:',
+        {"type": "string", "maxLength": 500},
+        True,
+    ),
+    _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000}),
+    _param("size", "Hits per page", {"type": "integer", "minimum": 1, "maximum": 100}),
+    _param("from", "Earliest date", {"type": "string", "format": "date"}),
+    _param("to", "Latest date", {"type": "string", "format": "date"}),
+    _param("section", "Exact section (a facet value)", {"type": "string"}),
+    _param("author", "Exact author (a facet value)", {"type": "string"}),
+    _param("sort", "Order", {"type": "string", "enum": ["relevance", "date"]}),
+    _param(
+        "group",
+        "One hit per article or per paragraph",
+        {"type": "string", "enum": ["article", "paragraph"]},
+    ),
+]
+_COUNT = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["value", "count"],
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
+    },
+}
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+
+
+def _ok(schema: dict[str, Any], media: str = "application/json") -> dict[str, Any]:
+    return {
+        "200": {"description": "OK", "content": {media: {"schema": schema}}},
+        "400": _ERROR,
+        "503": _ERROR,
+    }
+
+
+def openapi_spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "baoku (报库) search API",
+            "version": __version__,
+            "description": "Read-only full-text search over a Chinese newspaper archive.",
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Search articles (or paragraphs), ranked, with snippets and facets",
+                    "parameters": _SEARCH_PARAMS,
+                    "responses": _ok({"$ref": "#/components/schemas/SearchResult"}),
+                }
+            },
+            "/api/articles/{article_id}": {
+                "get": {
+                    "summary": "One full article; with q, every match marked",
+                    "parameters": [
+                        {
+                            "name": "article_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _param("q", "Query whose matches to mark", {"type": "string"}),
+                    ],
+                    "responses": {**_ok({"$ref": "#/components/schemas/Article"}), "404": _ERROR},
+                }
+            },
+            "/api/export": {
+                "get": {
+                    "summary": "Every matching article (at most 10,000), streamed",
+                    "parameters": [
+                        *_SEARCH_PARAMS,
+                        _param(
+                            "format",
+                            "csv (UTF-8 with BOM) or jsonl",
+                            {"type": "string", "enum": ["csv", "jsonl"]},
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "text/csv": {"schema": {"type": "string"}},
+                                "application/x-ndjson": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "503": _ERROR,
+                    },
+                }
+            },
+            "/api/suggest": {
+                "get": {
+                    "summary": "Up to 10 completions for a prefix (names, frequent words)",
+                    "parameters": [_param("q", "Prefix", {"type": "string", "maxLength": 50})],
+                    "responses": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "query": {"type": "string"},
+                                "suggestions": {"type": "array", "items": {"type": "string"}},
+                            },
+                        }
+                    ),
+                }
+            },
+            "/api/health": {
+                "get": {
+                    "summary": "Index location, counts and last update",
+                    "responses": _ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "string"},
+                                "index": {"type": "string"},
+                                "articles": {"type": "integer"},
+                                "paragraphs": {"type": "integer"},
+                                "updated": _NULLABLE_STRING,
+                            },
+                        }
+                    ),
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+                "Hit": {
+                    "type": "object",
+                    "properties": {
+                        "article_id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "section": _NULLABLE_STRING,
+                        "date": _NULLABLE_STRING,
+                        "authors": {"type": "array", "items": {"type": "string"}},
+                        "source": {"type": "string"},
+                        "paragraph": {
+                            "type": "integer",
+                            "description": "best paragraph; -1: title",
+                        },
+                        "text": {"type": "string"},
+                        "snippet": {"type": "string", "description": "escaped HTML, <mark> only"},
+                        "score": {"type": "number"},
+                        "matches": {"type": "integer"},
+                    },
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "page_size": {"type": "integer"},
+                        "took_ms": {"type": "number"},
+                        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                        "facets": {
+                            "type": "object",
+                            "properties": {"section": _COUNT, "author": _COUNT, "month": _COUNT},
+                        },
+                    },
+                },
+                "Article": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "title_html": {"type": "string"},
+                        "subtitle": _NULLABLE_STRING,
+                        "section": _NULLABLE_STRING,
+                        "date": _NULLABLE_STRING,
+                        "authors": {"type": "array", "items": {"type": "string"}},
+                        "source": {"type": "string"},
+                        "paragraphs": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "kind": {
+                                        "type": "string",
+                                        "enum": ["body", "subhead", "caption"],
+                                    },
+                                    "text": {"type": "string"},
+                                    "html": {"type": "string"},
+                                    "hit": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    }
