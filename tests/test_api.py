@@ -195,3 +195,10 @@ def test_openapi_description_validates_and_lists_every_route(client):
         if rule.rule.startswith("/api/")
     }
     assert app_routes == set(spec["paths"])
+
+
+def test_opensearch_description(client):
+    response = client.get("/opensearch.xml")
+    assert response.headers["Content-Type"].startswith("application/opensearchdescription+xml")
+    assert 'template="http://localhost/?q={searchTerms}"' in response.get_data(as_text=True)
+    assert 'rel="search"' in client.get("/").get_data(as_text=True)

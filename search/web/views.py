@@ -65,6 +65,13 @@ def search_page() -> ResponseReturnValue:
     return render_template("search.html", form=form, result=result, error=error), status
 
 
+@views.get("/opensearch.xml")
+def opensearch() -> ResponseReturnValue:
+    """Lets a browser add baoku as a search engine (the page links it in <head>)."""
+    xml = render_template("opensearch.xml", root=request.host_url)
+    return xml, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
+
+
 @views.get("/a/<article_id>")
 def article_page(article_id: str) -> ResponseReturnValue:
     try:
