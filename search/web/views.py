@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -63,6 +63,14 @@ def search_page() -> ResponseReturnValue:
             error = exc.message
     status = 400 if error else 200
     return render_template("search.html", form=form, result=result, error=error), status
+
+
+@views.get("/embed.js")
+def embed_js() -> ResponseReturnValue:
+    """The embeddable box, at a short URL other intranet pages can include."""
+    response = send_from_directory(views.root_path + "/static", "embed.js", max_age=300)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @views.get("/opensearch.xml")
