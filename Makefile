@@ -14,7 +14,8 @@ run: $(BIN)/baoku  ## index seeds/ (changed files only), then serve search on ht
 	$(BIN)/baoku search 郑好融
 	$(BIN)/baoku serve
 
-test: $(BIN)/baoku  ## lint, then the whole test suite
+test: $(BIN)/baoku  ## lint, then the whole test suite (installs chromium for the browser test)
+	bash .ci/ensure-chromium
 	$(BIN)/ruff check search tests bench
 	$(BIN)/pytest
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,3 +92,44 @@ def runner() -> CliRunner:
 def ids(result: SearchResult) -> list[str]:
     """Article ids of the hits, in rank order, without the seed page's file prefix."""
     return [h.article_id.removeprefix(SEED_PAGE.stem + "-") for h in result.hits]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(index_dir: Path, seeds_dir: Path = SEEDS_DIR) -> Iterator[tuple[str, list[str]]]:
+    """`baoku serve` (gunicorn, 2 workers) on a free port; yields its URL and, after
+    it stops, its stderr lines in the list."""
+    port = free_port()
+    env = {**os.environ, "BAOKU_INDEX": str(index_dir), "BAOKU_SEEDS_DIR": str(seeds_dir)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    log: list[str] = []
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/api/health", timeout=5).close()
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError("baoku serve exited: " + server.stderr.read()) from None
+                time.sleep(0.1)
+        yield base, log
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=30)
+        log.extend(stderr.splitlines())
