@@ -59,7 +59,7 @@ from search import analysis
 from search.analysis import normalize, squeeze
 from search.config import Settings
 from search.index import import_paths, open_index
-from search.models import MAX_PAGE_SIZE, SearchRequest, SearchResult, SortBy
+from search.models import SearchRequest, SearchResult, SortBy
 from search.query import Archive
 
 BENCH = Path(__file__).resolve().parent
@@ -465,15 +465,9 @@ class Baoku:
         return self.archive.search(SearchRequest(query=query, size=10, sort=sort))
 
     def answer(self, query: str) -> Answer:
-        """Every matching article id, paged as large as baoku allows, and the total."""
-        first = self._page(query, 1)
-        ids = {hit.article_id for hit in first.hits}
-        for page in range(2, math.ceil(first.total / MAX_PAGE_SIZE) + 1):
-            ids.update(hit.article_id for hit in self._page(query, page).hits)
-        return Answer(first.total, frozenset(ids))
-
-    def _page(self, query: str, page: int) -> SearchResult:
-        return self.archive.search(SearchRequest(query=query, size=MAX_PAGE_SIZE, page=page))
+        """The total baoku reports and every matching article id (ids only, no snippets)."""
+        total = self.archive.search(SearchRequest(query=query, size=1)).total
+        return Answer(total, frozenset(self.archive.article_ids(SearchRequest(query=query))))
 
 
 class Baseline:

@@ -254,6 +254,15 @@ class Archive:
         searcher, node, results = self._run(request, cap)
         return self._hits(searcher, node, request, results)
 
+    def article_ids(self, request: SearchRequest) -> set[str]:
+        """Every matching article id, unranked and without snippets: checks and exports."""
+        validate(request)
+        node = with_dates(ql.parse(request.query), request)
+        query = compile_query(node, "article", facet_filters(request)).query
+        searcher = self.searcher()
+        ids = searcher.reader().column_reader("article_id")
+        return {ids[docnum] for docnum in searcher.docs_for_query(query)}
+
     def _run(self, request: SearchRequest, limit: int) -> tuple[Searcher, ql.Node, Any]:
         validate(request)
         node = with_dates(ql.parse(request.query), request)

@@ -81,7 +81,7 @@ class PreAnalyzed(fields.FieldType):
 def build_schema() -> fields.Schema:
     return fields.Schema(
         kind=fields.ID(),
-        article_id=fields.ID(stored=True),
+        article_id=fields.ID(stored=True, sortable=True),  # column: ids without unpickling
         origin=fields.ID(),
         date=fields.ID(sortable=True),
         unit=fields.STORED(),
