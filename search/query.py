@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -189,15 +190,36 @@ def facet_filters(request: SearchRequest) -> tuple[wq.Query, ...]:
     return tuple(filters)
 
 
+def column_lookup(searcher: Searcher, field: str) -> Callable[[int], str]:
+    """Global docnum -> the field's column value ("" where a segment has none).
+
+    Whoosh's MultiColumnReader skips segments that lack the column but keeps
+    bisecting over all documents, so after an import that added a segment
+    without, say, any author, it raises IndexError or returns a neighbour's
+    value. This keeps one entry per segment.
+    """
+    readers, offsets = [], []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        readers.append(reader.column_reader(field) if reader.has_column(field) else None)
+        offsets.append(offset)
+
+    def value(docnum: int) -> str:
+        segment = bisect_right(offsets, docnum) - 1
+        column = readers[segment]
+        return column[docnum - offsets[segment]] if column is not None else ""
+
+    return value
+
+
 def count_facets(searcher: Searcher, docnums: Iterable[int], top: int = FACET_TOP) -> Facets:
     """Sections, authors and months of every matching article, from column values."""
-    reader = searcher.reader()
-    columns = [reader.column_reader(f) for f in ("section_key", "author_key", "date")]
+    columns = [column_lookup(searcher, f) for f in ("section_key", "author_key", "date")]
     sections: Counter[str] = Counter()
     authors: Counter[str] = Counter()
     months: Counter[str] = Counter()
     for docnum in docnums:
-        section, names, date = (column[docnum] for column in columns)
+        section, names, date = (column(docnum) for column in columns)
         if section:
             sections[section] += 1
         authors.update(name for name in names.split(",") if name)
@@ -260,8 +282,8 @@ class Archive:
         node = with_dates(ql.parse(request.query), request)
         query = compile_query(node, "article", facet_filters(request)).query
         searcher = self.searcher()
-        ids = searcher.reader().column_reader("article_id")
-        return {ids[docnum] for docnum in searcher.docs_for_query(query)}
+        ids = column_lookup(searcher, "article_id")
+        return {ids(docnum) for docnum in searcher.docs_for_query(query)}
 
     def _run(self, request: SearchRequest, limit: int) -> tuple[Searcher, ql.Node, Any]:
         validate(request)

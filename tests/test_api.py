@@ -202,3 +202,16 @@ def test_opensearch_description(client):
     assert response.headers["Content-Type"].startswith("application/opensearchdescription+xml")
     assert 'template="http://localhost/?q={searchTerms}"' in response.get_data(as_text=True)
     assert 'rel="search"' in client.get("/").get_data(as_text=True)
+
+
+def test_facets_across_segments_where_one_lacks_authors(tmp_path):
+    from tests.conftest import build_index, write_jsonl
+
+    first = write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "title": "港口", "authors": ["张立"]}])
+    build_index([first], tmp_path / "index")
+    second = write_jsonl(tmp_path / "b.jsonl", [{"id": "b", "title": "港口", "section": ""}])
+    build_index([second], tmp_path / "index")  # a second segment: no author, no section
+    client = create_app(settings_for(tmp_path / "index")).test_client()
+    data = client.get("/api/search", query_string={"q": "港口"}).get_json()
+    assert data["total"] == 2
+    assert data["facets"]["author"] == [{"value": "张立", "count": 1}]

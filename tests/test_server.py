@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import SEED_PAGE, running_server
+from tests.conftest import SEED_PAGE, running_server, write_jsonl
 
 
 def _get(url: str) -> tuple[int, dict]:
@@ -34,3 +39,46 @@ def test_serve_builds_the_seed_index_and_answers_http(tmp_path: Path):
         assert status == 400 and error["error"]["code"] == "bad_query"
     assert not any("Traceback" in line for line in log)
     assert any('"GET /api/search?q=' in line for line in log)  # one access-log line a request
+
+
+def test_new_articles_appear_while_serving_without_errors(tmp_path: Path):
+    """`baoku index` in another process; searches keep answering and see the commit."""
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_PAGE, seeds)
+    with running_server(tmp_path / "index", seeds) as (base, _log):
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def hammer() -> None:
+            while not stop.is_set():
+                statuses.append(_get(f"{base}/api/search?q={urllib.parse.quote('郑州')}")[0])
+
+        worker = threading.Thread(target=hammer)
+        worker.start()
+        feed = write_jsonl(
+            tmp_path / "new.jsonl",
+            [
+                {"id": f"new-{n}", "title": f"新到稿件{n}", "paragraphs": ["宝库夜班稿。"]}
+                for n in range(200)
+            ],
+        )
+        env = {**os.environ, "BAOKU_INDEX": str(tmp_path / "index")}
+        subprocess.run(
+            [sys.executable, "-m", "search", "index", str(feed)],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        total = 0
+        for _ in range(100):
+            total = _get(f"{base}/api/search?q={urllib.parse.quote('宝库夜班稿')}")[1]["total"]
+            if total:
+                break
+            time.sleep(0.05)
+        stop.set()
+        worker.join()
+    assert total == 200
+    assert statuses and set(statuses) == {200}
