@@ -215,3 +215,10 @@ def test_facets_across_segments_where_one_lacks_authors(tmp_path):
     data = client.get("/api/search", query_string={"q": "港口"}).get_json()
     assert data["total"] == 2
     assert data["facets"]["author"] == [{"value": "张立", "count": 1}]
+
+
+def test_article_page_steps_between_hits(client):
+    html = client.get("/a/000_9abfc11f84c73b14-05", query_string={"q": "郑好融"}).get_data(
+        as_text=True
+    )
+    assert '<a href="#p2">↓ 下一处</a>' in html and '<a href="#p3">↑ 上一处</a>' in html

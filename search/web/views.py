@@ -87,4 +87,12 @@ def article_page(article_id: str) -> ResponseReturnValue:
     except BaokuError:
         needles = []  # a bad ?q= on a permalink still shows the article
     article = article_to_json(archive().article(article_id), needles)
-    return render_template("article.html", article=article, query=request.args.get("q", ""))
+    hits = [i for i, p in enumerate(article["paragraphs"]) if p["hit"]]
+    # Each matching paragraph links to the previous and next one: 上一处 / 下一处.
+    around = {
+        here: (hits[n - 1] if n else None, hits[n + 1] if n + 1 < len(hits) else None)
+        for n, here in enumerate(hits)
+    }
+    return render_template(
+        "article.html", article=article, query=request.args.get("q", ""), hits=hits, around=around
+    )
