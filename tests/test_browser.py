@@ -118,3 +118,4 @@ def test_embedded_box_on_another_origin(browser, server, tmp_path):
         browser.save_screenshot(str(SHOTS / "embed.png"))
     finally:
         static.shutdown()
+        static.server_close()
