@@ -36,6 +36,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2  # gunicorn workers for `baoku serve`
+    cors_origins: str = "*"  # origins allowed to call /api (comma-separated); read-only API
 
     @classmethod
     def load(

@@ -222,3 +222,47 @@ def test_article_page_steps_between_hits(client):
         as_text=True
     )
     assert '<a href="#p2">↓ 下一处</a>' in html and '<a href="#p3">↑ 上一处</a>' in html
+
+
+def test_cors_origins_can_be_restricted(seed_index):
+    app = create_app(settings_for(seed_index, cors_origins="http://intranet.example"))
+    client = app.test_client()
+    allowed = client.get("/api/health", headers={"Origin": "http://intranet.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "http://intranet.example"
+    other = client.get("/api/health", headers={"Origin": "http://elsewhere.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+HOSTILE = "<script>alert(1)</script>港口<img src=x onerror=alert(1)>"
+
+
+def test_hostile_archive_text_never_comes_back_as_markup(tmp_path):
+    from tests.conftest import build_index, write_jsonl
+
+    write_jsonl(
+        tmp_path / "h.jsonl",
+        [
+            {
+                "id": "h",
+                "title": HOSTILE,
+                "section": HOSTILE,
+                "authors": ["<b>x</b>"],
+                "paragraphs": [HOSTILE, "=cmd|' /C calc'!A0 港口"],
+            }
+        ],
+    )
+    build_index([tmp_path], tmp_path / "index")
+    client = create_app(settings_for(tmp_path / "index")).test_client()
+    pages = [
+        client.get("/", query_string={"q": "港口"}).get_data(as_text=True),
+        client.get("/a/h", query_string={"q": "港口"}).get_data(as_text=True),
+    ]
+    api = client.get("/api/search", query_string={"q": "港口"}).get_json()
+    article = client.get("/api/articles/h", query_string={"q": "港口"}).get_json()
+    html_fields = [api["hits"][0]["snippet"], article["title_html"]]
+    html_fields += [p["html"] for p in article["paragraphs"]]
+    for html in pages + html_fields:
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>港口</mark>" in html_fields[0]
+    csv_text = client.get("/api/export", query_string={"q": "港口"}).get_data(as_text=True)
+    assert "'<script>" not in csv_text and HOSTILE in csv_text  # CSV is data: text as is

@@ -20,7 +20,8 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
-    app.config["BAOKU_SETTINGS"] = settings or Settings.load()
+    settings = settings or Settings.load()
+    app.config["BAOKU_SETTINGS"] = settings
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from search.web.api import api
@@ -40,18 +41,31 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
-        app.logger.exception("unhandled error on %s", request.path)
+        # One line on stderr (gunicorn's error log), never a trace to the client.
+        app.logger.error(
+            "%s %s failed: %s: %s", request.method, request.full_path, type(exc).__name__, exc
+        )
         return _error("internal", "internal error; the server log has the details", 500)
 
     @app.after_request
     def headers(response: Response) -> Response:
         if request.path.startswith("/api/"):
-            # Read-only API: any intranet origin may call it.
-            response.headers["Access-Control-Allow-Origin"] = "*"
+            allowed = _cors_origin(settings.cors_origins, request.headers.get("Origin"))
+            if allowed:
+                response.headers["Access-Control-Allow-Origin"] = allowed
+                response.vary.add("Origin")
         response.headers.update(SECURITY_HEADERS)
         return response
 
     return app
+
+
+def _cors_origin(configured: str, origin: str | None) -> str | None:
+    """ "*" by default (the API is read-only); else the caller's origin when listed."""
+    allowed = [o.strip() for o in configured.split(",") if o.strip()]
+    if "*" in allowed:
+        return "*"
+    return origin if origin in allowed else None
 
 
 def _error(code: str, message: str, status: int) -> ResponseReturnValue:
