@@ -8,7 +8,7 @@ $(BIN)/baoku: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-.PHONY: run test lint bench
+.PHONY: run test bench
 run: $(BIN)/baoku  ## index seeds/ (changed files only), then serve search on http://127.0.0.1:8000/
 	$(BIN)/baoku index seeds
 	$(BIN)/baoku search 郑好融
