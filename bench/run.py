@@ -110,7 +110,7 @@ def limit_corpus(files: Sequence[Path], limit: int, dest: Path) -> list[Path]:
 
 
 _QUERY_PART = re.compile(r'"([^"]+)"|([^\s"]+)')
-_SYNTAX = set('()（）“”＂:：|')  # what baoku's query language would read as operators
+_SYNTAX = set("()（）“”＂:：|")  # what baoku's query language would read as operators
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
@@ -520,13 +520,15 @@ class EngineResult:
     date_timings: list[float] = field(default_factory=list)
 
     def correct(self, truths: Sequence[set[str]]) -> list[bool]:
-        return [
-            a.total == len(t) and a.ids == t for a, t in zip(self.answers, truths, strict=True)
-        ]
+        return [a.total == len(t) and a.ids == t for a, t in zip(self.answers, truths, strict=True)]
 
 
 def measure_engine(
-    name: str, files: Sequence[Path], index_dir: Path, queries: Sequence[str], repeats: int,
+    name: str,
+    files: Sequence[Path],
+    index_dir: Path,
+    queries: Sequence[str],
+    repeats: int,
     say: Callable[[str], None],
 ) -> EngineResult:
     say(f"{name}: indexing")
@@ -573,7 +575,9 @@ def render_table(results: dict[str, EngineResult], truths: Sequence[set[str]]) -
 
 
 def render_misses(
-    results: dict[str, EngineResult], queries: Sequence[str], truths: Sequence[set[str]],
+    results: dict[str, EngineResult],
+    queries: Sequence[str],
+    truths: Sequence[set[str]],
     shown: int = 12,
 ) -> str:
     """The queries each engine got wrong, so a regression in baoku is named, not just counted."""
@@ -582,8 +586,9 @@ def render_misses(
         wrong = [
             f"{q} (truth {len(t)}, total {a.total}, missing {len(t - a.ids)}, "
             f"extra {len(a.ids - t)})"
-            for q, t, a, ok in zip(queries, truths, result.answers, result.correct(truths),
-                                   strict=True)
+            for q, t, a, ok in zip(
+                queries, truths, result.answers, result.correct(truths), strict=True
+            )
             if not ok
         ]
         more = f"; … {len(wrong) - shown} more" if len(wrong) > shown else ""
@@ -592,7 +597,9 @@ def render_misses(
 
 
 def write_details(
-    path: Path, results: dict[str, EngineResult], queries: Sequence[str],
+    path: Path,
+    results: dict[str, EngineResult],
+    queries: Sequence[str],
     truths: Sequence[set[str]],
 ) -> None:
     """Per-query answers and median latency: where to look when a number moves."""
@@ -612,7 +619,10 @@ def write_details(
 
 
 def describe_run(
-    files: Sequence[Path], haystack: Haystack, queries: Sequence[str], repeats: int,
+    files: Sequence[Path],
+    haystack: Haystack,
+    queries: Sequence[str],
+    repeats: int,
     seconds: float,
 ) -> str:
     return "\n".join(
