@@ -1,169 +1,37 @@
-"""Run a parsed query against the index and build `SearchResult`s.
+"""Run a search request against the index and build `SearchResult`s.
 
-Matching (recall) uses only the exact field: a string is a term or a phrase
-of consecutive bigrams, so an article matches exactly when the normalised
-string occurs in it. Ranking adds, on top of BM25 over those matches:
-
-* a title tier: articles whose title contains every positive term come first
-  (a journalist who remembers a headline gets that article at the top);
-* a whole-word bonus from the jieba word field: a unit where jieba cut the
-  query term as a word (铁军 in 环卫铁军) beats one where it is only a
-  substring (铁军 in 钢铁军团);
-* a togetherness bonus for units holding all the terms at once.
-
-Article mode lifts unit queries to their article with `ArticleOf` (nested.py), so each
-term may sit in a different paragraph; paragraph mode runs them on units.
+`matching.py` decides which documents match and their scores over arrays;
+this module validates the request, orders the matches (title tier or date
+first, then score), pages them, and turns the page into hits with snippets
+read from the stored articles (never re-running jieba). Facets are counted
+over the whole result set from column arrays.
 """
 
 from __future__ import annotations
 
 import datetime
+import threading
 import time
-from bisect import bisect_right
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
-from whoosh import query as wq
-from whoosh import sorting
+import numpy as np
 from whoosh.index import Index
-from whoosh.query.nested import NestedChildren
-from whoosh.query.spans import SpanNear2
 from whoosh.searching import Searcher
 
 from search import querylang as ql
-from search.analysis import exact_grams, normalize, squeeze
+from search.analysis import normalize, squeeze
 from search.errors import ArticleNotFound, BadParameter
-from search.models import MAX_PAGE_SIZE, Facets, Hit, SearchRequest, SearchResult
-from search.nested import ArticleOf
+from search.matching import Evaluator, Matches, Snapshot
+from search.models import MAX_PAGE_SIZE, Counts, Facets, Hit, SearchRequest, SearchResult
 from search.schema import KIND_ARTICLE, TITLE_UNIT
 from search.snippets import find, make_snippet, score
 
-TITLE_BOOST = 4.0
-AUTHOR_BOOST = 2.0
-WORD_BOOST = 1.5
-TOGETHER_BOOST = 2.0
 MAX_PAGE = 1000
 SUGGEST_LIMIT = 10
 SUGGEST_SCAN = 2000
 FACET_TOP = 20
-
-PARENTS = wq.Term("kind", KIND_ARTICLE)
-_PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
-
-
-def _exact(field: str, text: str) -> wq.Query:
-    grams = exact_grams(text)
-    return wq.Term(field, grams[0]) if len(grams) == 1 else wq.Phrase(field, grams)
-
-
-def _span(text: str) -> wq.Query:
-    """`text` as a span covering all its characters (bigrams plus the last character)."""
-    if len(text) == 1:
-        return wq.Term("exact", text)
-    terms = [wq.Term("exact", g) for g in exact_grams(text)] + [wq.Term("exact", text[-1])]
-    return SpanNear2(terms, slop=1, ordered=True)
-
-
-def _unit_text(text: str) -> wq.Query:
-    """A unit holding `text`, scored higher where jieba indexed `text` as one word.
-
-    The bonus is a single word-field term, so no query ever runs jieba: the
-    first search in a process does not pay the 0.4 s dictionary load, and a
-    query is ranked by how jieba segmented the archive text in context.
-    """
-    bonus = wq.Term("words", text).with_boost(WORD_BOOST)
-    return wq.AndMaybe(_exact("exact", text), bonus)
-
-
-@dataclass(frozen=True)
-class Compiled:
-    query: wq.Query
-    title_tier: wq.Query | None  # parents whose title holds every positive term
-
-
-def compile_query(node: ql.Node, group: str, filters: tuple[wq.Query, ...] = ()) -> Compiled:
-    """`filters` are exact parent-level conditions (facet values) added with AND."""
-    if group == "paragraph":
-        nested = [NestedChildren(PARENTS, wq.And(list(filters)))] if filters else []
-        return Compiled(wq.And([_paragraphs(node), wq.Not(PARENTS), *nested]), None)
-    texts = _top_level_texts(node)
-    query = _articles(node)
-    if len(texts) > 1:
-        together = ArticleOf(PARENTS, wq.And([_exact("exact", t) for t in texts]))
-        query = wq.AndMaybe(query, together.with_boost(TOGETHER_BOOST))
-    title_tier = wq.And([_exact("ptitle", t) for t in texts]) if texts else None
-    return Compiled(wq.And([PARENTS, query, *filters]), title_tier)
-
-
-def _top_level_texts(node: ql.Node) -> list[str]:
-    items = node.items if isinstance(node, ql.And) else (node,)
-    return [i.text for i in items if isinstance(i, ql.Text) and i.field is None]
-
-
-Leaf = ql.Text | ql.Near | ql.DateRange
-
-
-def _walk(node: ql.Node, leaf: Callable[[Leaf], wq.Query]) -> wq.Query:
-    """AND/OR/NOT map one to one; only the leaves differ between the two modes."""
-    if isinstance(node, ql.And):
-        return wq.And([_walk(i, leaf) for i in node.items])
-    if isinstance(node, ql.Or):
-        return wq.Or([_walk(i, leaf) for i in node.items])
-    if isinstance(node, ql.Not):
-        return wq.Not(_walk(node.item, leaf))
-    return leaf(node)
-
-
-def _articles(node: ql.Node) -> wq.Query:
-    return _walk(node, _article_leaf)
-
-
-def _paragraphs(node: ql.Node) -> wq.Query:
-    return _walk(node, _paragraph_leaf)
-
-
-def _article_leaf(node: Leaf) -> wq.Query:
-    if isinstance(node, ql.DateRange):
-        return _dates(node)
-    if isinstance(node, ql.Near):
-        return ArticleOf(PARENTS, _paragraph_leaf(node))
-    if node.field is not None:
-        boost = TITLE_BOOST if node.field == "title" else 1.0
-        return _exact(_PARENT_FIELD[node.field], node.text).with_boost(boost)
-    return wq.Or(
-        [
-            ArticleOf(PARENTS, _unit_text(node.text)),
-            _exact("ptitle", node.text).with_boost(TITLE_BOOST),
-            _exact("pauthor", node.text).with_boost(AUTHOR_BOOST),
-        ]
-    )
-
-
-def _paragraph_leaf(node: Leaf) -> wq.Query:
-    if isinstance(node, ql.DateRange):
-        return _dates(node)
-    if isinstance(node, ql.Near):
-        # Two ordered spans, not ordered=False: Whoosh's unordered SpanNear2 bisects
-        # on span starts and misses a second term that begins before the first.
-        first, second = _span(node.first), _span(node.second)
-        return wq.Or(
-            [
-                SpanNear2(pair, slop=node.distance + 1, ordered=True, mindist=0)
-                for pair in ([first, second], [second, first])
-            ]
-        )
-    if node.field is not None:
-        return NestedChildren(PARENTS, _exact(_PARENT_FIELD[node.field], node.text))
-    return _unit_text(node.text)
-
-
-def _dates(node: ql.DateRange) -> wq.Query:
-    start = node.start.isoformat() if node.start else None
-    end = node.end.isoformat() if node.end else None
-    return wq.TermRange("date", start, end)
 
 
 def validate(request: SearchRequest) -> None:
@@ -181,77 +49,94 @@ def validate(request: SearchRequest) -> None:
         raise BadParameter("the date range ends before it starts")
 
 
-def facet_filters(request: SearchRequest) -> tuple[wq.Query, ...]:
-    filters = []
-    if request.section:
-        filters.append(wq.Term("section_key", request.section))
-    if request.author:
-        filters.append(wq.Term("author_key", request.author))
-    return tuple(filters)
-
-
-def column_lookup(searcher: Searcher, field: str) -> Callable[[int], str]:
-    """Global docnum -> the field's column value ("" where a segment has none).
-
-    Whoosh's MultiColumnReader skips segments that lack the column but keeps
-    bisecting over all documents, so after an import that added a segment
-    without, say, any author, it raises IndexError or returns a neighbour's
-    value. This keeps one entry per segment.
-    """
-    readers, offsets = [], []
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        readers.append(reader.column_reader(field) if reader.has_column(field) else None)
-        offsets.append(offset)
-
-    def value(docnum: int) -> str:
-        segment = bisect_right(offsets, docnum) - 1
-        column = readers[segment]
-        return column[docnum - offsets[segment]] if column is not None else ""
-
-    return value
-
-
-def count_facets(searcher: Searcher, docnums: Iterable[int], top: int = FACET_TOP) -> Facets:
-    """Sections, authors and months of every matching article, from column values."""
-    columns = [column_lookup(searcher, f) for f in ("section_key", "author_key", "date")]
-    sections: Counter[str] = Counter()
-    authors: Counter[str] = Counter()
-    months: Counter[str] = Counter()
-    for docnum in docnums:
-        section, names, date = (column(docnum) for column in columns)
-        if section:
-            sections[section] += 1
-        authors.update(name for name in names.split(",") if name)
-        if date:
-            months[date[:7]] += 1
-    return Facets(
-        sections=tuple(sections.most_common(top)),
-        authors=tuple(authors.most_common(top)),
-        months=tuple(sorted(months.items())),
-    )
-
-
 def with_dates(node: ql.Node, request: SearchRequest) -> ql.Node:
     if request.date_from or request.date_to:
         return ql.And((node, ql.DateRange(request.date_from, request.date_to)))
     return node
 
 
+def _top_level_texts(node: ql.Node) -> list[str]:
+    items = node.items if isinstance(node, ql.And) else (node,)
+    return [i.text for i in items if isinstance(i, ql.Text) and i.field is None]
+
+
+def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
+    """Parents with the requested exact section and/or author, or None for no filter."""
+    rows = np.ones(len(snap.article_ids), dtype=bool)
+    if request.section:
+        code = snap.sections.index(request.section) if request.section in snap.sections else -2
+        rows &= snap.section_of == code
+    if request.author:
+        rows &= snap.author_rows(request.author)
+    return snap.parents_where(rows) if request.section or request.author else None
+
+
+def _ranked(snap: Snapshot, found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
+    """The first `limit` docnums by (`first` desc, score desc, docnum): exact, then top-k.
+
+    Only candidates that can still reach the top `limit` are fully sorted, so
+    a 70k-article result costs a partition, not a sort.
+    """
+    docs, scores = found.docs, found.scores
+    if len(docs) > 4 * limit:
+        spread = float(scores.max() - scores.min()) + 1.0 if len(scores) else 1.0
+        key = first.astype(np.float64) * spread + (scores - scores.min())
+        threshold = np.partition(key, len(key) - limit)[len(key) - limit]
+        keep = key >= threshold
+        docs, scores, first = docs[keep], scores[keep], first[keep]
+    order = np.lexsort((docs, -scores, -first))
+    return docs[order[:limit]]
+
+
+def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_TOP) -> Facets:
+    """Sections, authors and months of every matching article, from column arrays."""
+    rows = snap.rows(parents)
+
+    def counted(names: list[str], codes: np.ndarray) -> list[tuple[str, int]]:
+        codes = codes[codes >= 0]
+        counts = np.bincount(codes, minlength=len(names))
+        return [(names[c], int(counts[c])) for c in np.flatnonzero(counts)]
+
+    starts, ends = snap.author_start[rows], snap.author_start[rows + 1]
+    spans = ends - starts
+    author_codes = snap.author_of[
+        np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
+    ]
+
+    def most(pairs: list[tuple[str, int]]) -> Counts:
+        return tuple(sorted(pairs, key=lambda p: (-p[1], p[0]))[:top])
+
+    return Facets(
+        sections=most(counted(snap.sections, snap.section_of[rows])),
+        authors=most(counted(snap.authors, author_codes)),
+        months=tuple(counted(snap.months, snap.month_of[rows])),
+    )
+
+
 class Archive:
     """Searches one on-disk index; keeps a searcher open and refreshes it per query.
 
     `refresh()` is a cheap generation check, so articles committed by a
-    `baoku index` in another process show up without reopening anything.
+    `baoku index` in another process show up without reopening anything; the
+    array snapshot is rebuilt only when the generation changes.
     """
 
     def __init__(self, ix: Index) -> None:
         self._ix = ix
         self._searcher: Searcher = ix.searcher()
+        self._snapshot = Snapshot(self._searcher)
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            searcher = self._searcher.refresh()
+            if searcher is not self._searcher:
+                self._searcher = searcher
+                self._snapshot = Snapshot(searcher)
+            return self._snapshot
 
     def searcher(self) -> Searcher:
-        self._searcher = self._searcher.refresh()
-        return self._searcher
+        return self.snapshot().searcher
 
     def close(self) -> None:
         self._searcher.close()
@@ -259,64 +144,86 @@ class Archive:
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         end = request.page * request.size
-        searcher, node, results = self._run(request, end)
-        hits = self._hits(searcher, node, request, results[end - request.size : end])
+        snap, node, found, ranked = self._run(request, end)
+        hits = self._hits(snap, node, request, found, ranked[end - request.size : end])
         return SearchResult(
             query=request.query,
-            total=len(results),
+            total=len(found),
             page=request.page,
             page_size=request.size,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=tuple(hits),
-            facets=self._facets(searcher, node, request, results) if request.facets else None,
+            facets=self._facets(snap, request, found) if request.facets else None,
         )
 
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """The first `cap` hits in rank order, built one by one for streaming."""
-        searcher, node, results = self._run(request, cap)
-        return self._hits(searcher, node, request, results)
+        snap, node, found, ranked = self._run(request, cap)
+        return self._hits(snap, node, request, found, ranked)
 
     def article_ids(self, request: SearchRequest) -> set[str]:
         """Every matching article id, unranked and without snippets: checks and exports."""
         validate(request)
-        node = with_dates(ql.parse(request.query), request)
-        query = compile_query(node, "article", facet_filters(request)).query
-        searcher = self.searcher()
-        ids = column_lookup(searcher, "article_id")
-        return {ids(docnum) for docnum in searcher.docs_for_query(query)}
+        snap = self.snapshot()
+        found = self._match(snap, with_dates(ql.parse(request.query), request), request)
+        parents = found.docs if request.group == "article" else snap.parent_of[found.docs]
+        return {snap.article_ids[r] for r in snap.rows(parents)}
 
-    def _run(self, request: SearchRequest, limit: int) -> tuple[Searcher, ql.Node, Any]:
+    def _match(self, snap: Snapshot, node: ql.Node, request: SearchRequest) -> Matches:
+        evaluator = Evaluator(snap, request.group)
+        found = evaluator.run(node)
+        allowed = _facet_filter(snap, request)
+        if allowed is not None:
+            found = evaluator.restrict(found, allowed)
+        texts = _top_level_texts(node)
+        if request.group == "article" and len(texts) > 1:
+            found = evaluator.with_together(found, texts)
+        return found
+
+    def _run(
+        self, request: SearchRequest, limit: int
+    ) -> tuple[Snapshot, ql.Node, Matches, np.ndarray]:
         validate(request)
         node = with_dates(ql.parse(request.query), request)
-        compiled = compile_query(node, request.group, facet_filters(request))
-        searcher = self.searcher()
-        facets: list[sorting.FacetType] = []
+        snap = self.snapshot()
+        found = self._match(snap, node, request)
         if request.sort == "date":
-            facets.append(sorting.FieldFacet("date", reverse=True))
-        elif compiled.title_tier is not None:
-            facets.append(sorting.QueryFacet({0: compiled.title_tier}, other=1))
-        if not facets:
-            return searcher, node, searcher.search(compiled.query, limit=limit)
-        facets.append(sorting.ScoreFacet())
-        sortedby = sorting.MultiFacet(facets)
-        return searcher, node, searcher.search(compiled.query, limit=limit, sortedby=sortedby)
+            first = snap.dates[snap.rows(found.docs)]
+        else:
+            first = self._title_tier(snap, node, request, found)
+        return snap, node, found, _ranked(snap, found, first, limit)
+
+    def _title_tier(
+        self, snap: Snapshot, node: ql.Node, request: SearchRequest, found: Matches
+    ) -> np.ndarray:
+        """1 for articles whose title holds every top-level term: a remembered headline wins."""
+        texts = _top_level_texts(node)
+        if request.group != "article" or not texts:
+            return np.zeros(len(found), dtype=np.int64)
+        evaluator = Evaluator(snap, request.group)
+        inside = np.ones(len(found), dtype=bool)
+        for text in texts:
+            inside &= np.isin(found.docs, evaluator.title_holds(text))
+        return inside.astype(np.int64)
 
     def _hits(
-        self, searcher: Searcher, node: ql.Node, request: SearchRequest, found: Iterable[Any]
+        self,
+        snap: Snapshot,
+        node: ql.Node,
+        request: SearchRequest,
+        found: Matches,
+        docs: np.ndarray,
     ) -> Iterator[Hit]:
         needles = ql.positive_texts(node)
-        for hit in found:
-            # With a MultiFacet the sort key stands in for the score: its last part is -score.
-            yield self._hit(searcher, hit.docnum, _score(hit.score), needles, request.group)
+        scores = found.scores[np.searchsorted(found.docs, docs)]
+        for docnum, hit_score in zip(docs.tolist(), scores.tolist(), strict=True):
+            yield self._hit(snap, docnum, hit_score, needles, request.group)
 
-    def _facets(
-        self, searcher: Searcher, node: ql.Node, request: SearchRequest, results: Any
-    ) -> Facets:
-        """Facets count articles, also in paragraph mode (the articles of the query)."""
+    def _facets(self, snap: Snapshot, request: SearchRequest, found: Matches) -> Facets:
+        """Facets count articles, also in paragraph mode (the articles of the paragraphs)."""
         if request.group == "article":
-            return count_facets(searcher, results.docs())
-        articles = compile_query(node, "article", facet_filters(request)).query
-        return count_facets(searcher, searcher.docs_for_query(articles))
+            return count_facets(snap, found.docs)
+        return count_facets(snap, np.unique(snap.parent_of[found.docs]))
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
         """Completions for a typed prefix: author names first, then frequent words.
@@ -334,14 +241,14 @@ class Archive:
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
 
     def _hit(
-        self, searcher: Searcher, docnum: int, hit_score: float, needles: list[str], group: str
+        self, snap: Snapshot, docnum: int, hit_score: float, needles: list[str], group: str
     ) -> Hit:
-        fields = searcher.stored_fields(docnum)
+        searcher = snap.searcher
         if group == "paragraph":
-            article = self._stored_article(searcher, fields["article_id"])
-            unit = fields["unit"]
+            unit = searcher.stored_fields(docnum)["unit"]
+            article = searcher.stored_fields(int(snap.parent_of[docnum]))["article"]
         else:
-            article, unit = fields["article"], None
+            article, unit = searcher.stored_fields(docnum)["article"], None
         return build_hit(article, needles, hit_score, unit)
 
     def _stored_article(self, searcher: Searcher, article_id: str) -> dict[str, Any]:
@@ -361,10 +268,6 @@ def _by_frequency(reader: Any, field: str, prefix: str, keep: Callable[[str], bo
         if keep(text):
             found.append((-reader.doc_frequency(field, term), text))
     return [text for _, text in sorted(found)]
-
-
-def _score(key: float | tuple) -> float:
-    return -key[-1] if isinstance(key, tuple) else key
 
 
 def build_hit(

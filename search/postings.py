@@ -1,0 +1,198 @@
+"""Whoosh segments read as numpy arrays: posting lists, field lengths, facet columns.
+
+Why not Whoosh's matchers: they score one posting at a time in Python (~10 µs
+each), so a common character or word (中国 in 40k articles, 的 in every
+paragraph) took seconds, and exact totals and facets need every match. Here a
+posting list is read block by block (Whoosh's W3 blocks are a zlib'd pickle of
+id deltas, weights and values) straight into arrays, and everything after
+that (phrase joins, BM25, grouping by article, sorting, facets) is vectorised
+in `query.py`. Whoosh still owns the files: writing, the term dictionary,
+deletions, stored fields and columns.
+
+Segments never change once written (only their deletion sets do), so what is
+read from one is cached by segment id: a refreshed searcher after an import
+re-reads only the new segments.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pickle import loads
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from search.schema import KIND_ARTICLE
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY_I64 = np.zeros(0, dtype=np.int64)
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)
+_EMPTY_U32 = np.zeros(0, dtype=np.uint32)
+
+LENGTH_FIELDS = ("exact", "words", "ptitle", "pauthor", "psection")
+CACHE_BYTES = 192 * 1024 * 1024  # decoded postings kept per process (LRU)
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """One term's postings in one segment: local docnums, frequencies, positions."""
+
+    docs: np.ndarray  # int64, ascending
+    freqs: np.ndarray  # float32, occurrences in each doc
+    positions: np.ndarray | None  # uint32, all docs' positions in doc order; None if not read
+
+    @property
+    def nbytes(self) -> int:
+        extra = self.positions.nbytes if self.positions is not None else 0
+        return self.docs.nbytes + self.freqs.nbytes + extra
+
+
+EMPTY = Postings(_EMPTY_I64, _EMPTY_F32, _EMPTY_U32)
+
+
+class _LRU:
+    """Decoded postings by (segment, field, term, with positions), bounded in bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict[tuple, Postings] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> Postings | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: Postings) -> None:
+        with self.lock:
+            if key in self.items or value.nbytes > self.limit // 4:
+                return
+            self.items[key] = value
+            self.size += value.nbytes
+            while self.size > self.limit:
+                _, dropped = self.items.popitem(last=False)
+                self.size -= dropped.nbytes
+
+
+_CACHE = _LRU(CACHE_BYTES)
+
+
+def _blocks(matcher: Any) -> Any:
+    """(ids, weights, values) of each block, ids absolute, read without a matcher walk."""
+    if not isinstance(matcher, W3LeafMatcher):  # inlined postings of a rare term
+        yield list(matcher._ids), matcher._weights, matcher._values
+        return
+    while True:
+        start, end = matcher._dataoffset, matcher._nextoffset
+        data = matcher._postfile.get(start, end - start)
+        ids, weights, values = loads(zlib.decompress(data) if matcher._compression else data)
+        yield np.cumsum(ids, dtype=np.int64), weights, values
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def _read(reader: Any, field: str, term: str, positions: bool) -> Postings:
+    try:
+        matcher = reader._terms.matcher(field, term.encode("utf-8"), reader.schema[field].format)
+    except TermNotFound:
+        return EMPTY
+    docs, freqs, values = [], [], []
+    for ids, weights, vals in _blocks(matcher):
+        count = len(ids)
+        docs.append(np.asarray(ids, dtype=np.int64))
+        if weights is None:
+            freqs.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            freqs.append(np.full(count, weights, dtype=np.float32))
+        else:
+            freqs.append(np.asarray(weights, dtype=np.float32))
+        if positions:
+            values.append(b"".join(vals))
+    return Postings(
+        docs=np.concatenate(docs) if docs else _EMPTY_I64,
+        freqs=np.concatenate(freqs) if freqs else _EMPTY_F32,
+        positions=np.frombuffer(b"".join(values), dtype=np.uint32) if positions else None,
+    )
+
+
+class Segment:
+    """What one immutable segment holds, as arrays indexed by its local docnums."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.id = reader._segment.segment_id()
+        self.doccount = reader.doc_count_all()
+        self.parents = _read(reader, "kind", KIND_ARTICLE, False).docs
+        slot = np.searchsorted(self.parents, np.arange(self.doccount), side="right") - 1
+        # Groups are contiguous, parent first: each document's article is the last parent before it.
+        self.parent_of = np.where(slot >= 0, self.parents[np.maximum(slot, 0)], -1)
+        self.lengths = {f: self._lengths(f) for f in LENGTH_FIELDS}
+        self.columns = {
+            name: self._column(name) for name in ("date", "section_key", "author_key", "article_id")
+        }
+
+    def postings(self, field: str, term: str, positions: bool = False) -> Postings:
+        key = (self.id, field, term, positions)
+        found = _CACHE.get(key)
+        if found is None:
+            found = _read(self.reader, field, term, positions)
+            _CACHE.put(key, found)
+        return found
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.reader.doc_frequency(field, term)
+
+    def _lengths(self, field: str) -> np.ndarray:
+        lengths = np.zeros(self.doccount, dtype=np.float32)
+        perdoc = self.reader._perdoc
+        name = f"_{field}_len"
+        if perdoc.has_column(name):
+            column, base, size = perdoc._get_column_file(name)
+            raw = np.frombuffer(column.get(base, size), dtype=np.uint8)
+            lengths[: len(raw)] = _LENGTH_OF_BYTE[raw]
+        return lengths
+
+    def _column(self, field: str) -> list[str]:
+        """The column's value for each parent ("" where none): facets, dates, ids."""
+        if not self.reader.has_column(field):
+            return [""] * len(self.parents)
+        column = self.reader.column_reader(field)
+        return [column[int(d)] or "" for d in self.parents]
+
+    def live(self) -> np.ndarray:
+        mask = np.ones(self.doccount, dtype=bool)
+        deleted = list(self.reader.deleted_docs_set or ())
+        if deleted:
+            mask[np.asarray(deleted, dtype=np.int64)] = False
+        return mask
+
+
+_SEGMENTS: dict[str, Segment] = {}
+
+
+def segments_of(searcher: Searcher) -> list[tuple[Segment, int]]:
+    """The searcher's segments with their docnum offsets, reusing ones read before."""
+    found = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        key = reader._segment.segment_id()
+        segment = _SEGMENTS.get(key)
+        if segment is None:
+            segment = _SEGMENTS[key] = Segment(reader)
+        segment.reader = reader  # the refreshed searcher's open reader of the same files
+        found.append((segment, offset))
+    current = {s.id for s, _ in found}
+    for key in [k for k in _SEGMENTS if k not in current]:
+        del _SEGMENTS[key]
+    return found
