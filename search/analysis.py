@@ -26,6 +26,7 @@ times faster than Whoosh's analyzer-per-token pipeline on 40M characters.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,6 +45,7 @@ PART_GAP = 16
 _FULLWIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = " "
 _TABLE = str.maketrans({chr(k): v.lower() for k, v in _FULLWIDTH.items()})
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _T2S = opencc.OpenCC("t2s")
 
 
@@ -63,7 +65,8 @@ def normalize(text: str) -> str:
     Whole-string NFKC or casefold would change lengths (…… -> ......, ß -> ss)
     and break highlight offsets, hence the character-for-character rules.
     """
-    text = text.translate(_TABLE)
+    if _HAS_FULLWIDTH.search(text):  # translate() with a dict is slow on CJK text
+        text = text.translate(_TABLE)
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(_char_lower(c) for c in text)

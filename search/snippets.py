@@ -9,6 +9,8 @@ renderers add markup; `to_html` escapes everything else.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from html import escape
 
@@ -19,23 +21,37 @@ from search.models import Snippet
 
 WINDOW = 120
 SLACK = 24  # how far a window edge may move to land on punctuation
+_SPACES = re.compile(r"\s+")
 _BREAKS = set("。！？!?；;，,、：:")
 
 Occurrence = tuple[int, int, int]  # start, end, which needle
 
 
 def find(text: str, needles: Sequence[str]) -> list[Occurrence]:
-    """Every occurrence (overlapping too) of each normalised needle in `text`."""
+    """Every occurrence (overlapping too) of each normalised needle in `text`.
+
+    Needles are matched in the text with whitespace removed, as indexed;
+    offsets are mapped back past the removed runs only for what is found
+    (a per-character offset list made this the slowest part of a search).
+    """
     normalized = normalize(text)
-    kept = [i for i, c in enumerate(normalized) if not c.isspace()]
-    squeezed = "".join(normalized[i] for i in kept)
+    runs = [(m.start(), m.end()) for m in _SPACES.finditer(normalized)]
+    squeezed = _SPACES.sub("", normalized) if runs else normalized
+    run_starts, shifts = [], [0]  # a run's start in squeezed text; removed so far
+    for start, end in runs:
+        run_starts.append(start - shifts[-1])
+        shifts.append(shifts[-1] + end - start)
+
+    def original(i: int) -> int:
+        return i + shifts[bisect_right(run_starts, i)]
+
     found = []
     for which, needle in enumerate(needles):
         if not needle:
             continue
         start = squeezed.find(needle)
         while start >= 0:
-            found.append((kept[start], kept[start + len(needle) - 1] + 1, which))
+            found.append((original(start), original(start + len(needle) - 1) + 1, which))
             start = squeezed.find(needle, start + 1)
     return sorted(found)
 
