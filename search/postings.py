@@ -196,3 +196,10 @@ def segments_of(searcher: Searcher) -> list[tuple[Segment, int]]:
     for key in [k for k in _SEGMENTS if k not in current]:
         del _SEGMENTS[key]
     return found
+
+
+def clear_cache() -> None:
+    """Forget decoded postings (benchmarks measure the cold path with it)."""
+    with _CACHE.lock:
+        _CACHE.items.clear()
+        _CACHE.size = 0

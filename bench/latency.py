@@ -1,0 +1,94 @@
+"""In-process query latency over an existing index: the realistic set and the worst cases.
+
+    python bench/latency.py --index DIR [--repeats 3] [--no-cache]
+
+Opens one `Archive` (as a server worker does), runs every query of
+bench/queries.txt once to warm up, then `--repeats` timed runs each, as the
+search page asks them (top 10 with snippets, exact total, facets on). Then
+the worst cases the scale issue names, each timed the same way: single very
+common characters and words, an OR of common terms, date-sorted, paragraph
+grouping. `--no-cache` empties the decoded-postings cache before every query,
+so the figures show the cost of reading postings from disk too (the page
+cache still holds the files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from search import postings
+from search.index import open_index
+from search.models import SearchRequest
+from search.query import Archive
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from load import load_queries, percentile  # noqa: E402
+
+WORST = [
+    ("的", {}),
+    ("中", {}),
+    ("中国", {}),
+    ("发展", {}),
+    ("习近平", {}),
+    ("中国 发展", {}),
+    ("中国 OR 发展 OR 经济 OR 人民", {}),
+    ('"中华人民共和国"', {}),
+    ("中国", {"sort": "date"}),
+    ("的", {"sort": "date"}),
+    ("发展", {"group": "paragraph"}),
+    ("中国 -发展", {}),
+]
+
+
+def timed(archive: Archive, request: SearchRequest, cold: bool) -> tuple[float, int]:
+    if cold:
+        postings.clear_cache()
+    started = time.perf_counter()
+    result = archive.search(request)
+    return (time.perf_counter() - started) * 1000, result.total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, default=BENCH / "queries.txt")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-cache", action="store_true", help="empty the postings cache first")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    archive = Archive(open_index(args.index))
+    print(f"open + snapshot: {(time.perf_counter() - started) * 1000:.0f} ms")
+    queries = load_queries(args.queries)
+    requests = [SearchRequest(q, facets=True) for q in queries]
+    for request in requests:
+        archive.search(request)
+    timings: list[float] = []
+    slowest: list[tuple[float, str]] = []
+    for request in requests:
+        runs = [timed(archive, request, args.no_cache)[0] for _ in range(args.repeats)]
+        timings += runs
+        slowest.append((statistics.median(runs), request.query))
+    print(
+        f"{len(queries)} queries x {args.repeats}: p50 {percentile(timings, 50):.1f} ms, "
+        f"p95 {percentile(timings, 95):.1f} ms, p99 {percentile(timings, 99):.1f} ms, "
+        f"max {max(timings):.1f} ms"
+    )
+    print("slowest (median ms):", ", ".join(f"{q} {t:.0f}" for t, q in sorted(slowest)[-8:]))
+    print("\nworst cases (facets on; median of repeats, ms; total):")
+    for query, options in WORST:
+        request = SearchRequest(query, facets=True, **options)
+        archive.search(request)
+        runs = [timed(archive, request, args.no_cache) for _ in range(args.repeats)]
+        label = " ".join([query, *(f"{k}={v}" for k, v in options.items())])
+        print(f"  {label:40} {statistics.median(t for t, _ in runs):8.1f}  {runs[0][1]}")
+
+
+if __name__ == "__main__":
+    main()
