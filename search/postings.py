@@ -138,9 +138,7 @@ class Segment:
         # Groups are contiguous, parent first: each document's article is the last parent before it.
         self.parent_of = np.where(slot >= 0, self.parents[np.maximum(slot, 0)], -1)
         self.lengths = {f: self._lengths(f) for f in LENGTH_FIELDS}
-        self.columns = {
-            name: self._column(name) for name in ("date", "section_key", "author_key", "article_id")
-        }
+        self._columns: dict[str, list[str]] = {}
 
     def postings(self, field: str, term: str, positions: bool = False) -> Postings:
         key = (self.id, field, term, positions)
@@ -163,12 +161,15 @@ class Segment:
             lengths[: len(raw)] = _LENGTH_OF_BYTE[raw]
         return lengths
 
-    def _column(self, field: str) -> list[str]:
+    def column(self, field: str) -> list[str]:
         """The column's value for each parent ("" where none): facets, dates, ids."""
-        if not self.reader.has_column(field):
-            return [""] * len(self.parents)
-        column = self.reader.column_reader(field)
-        return [column[int(d)] or "" for d in self.parents]
+        if field not in self._columns:
+            if self.reader.has_column(field):
+                column = self.reader.column_reader(field)
+                self._columns[field] = [column[d] or "" for d in self.parents.tolist()]
+            else:
+                self._columns[field] = [""] * len(self.parents)
+        return self._columns[field]
 
     def live(self) -> np.ndarray:
         mask = np.ones(self.doccount, dtype=bool)

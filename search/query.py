@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from search import querylang as ql
 from search.analysis import normalize, squeeze
 from search.errors import ArticleNotFound, BadParameter
-from search.matching import Evaluator, Matches, Snapshot
+from search.matching import Coded, Evaluator, Matches, Snapshot
 from search.models import MAX_PAGE_SIZE, Counts, Facets, Hit, SearchRequest, SearchResult
 from search.schema import KIND_ARTICLE, TITLE_UNIT
 from search.snippets import find, make_snippet, score
@@ -62,13 +62,14 @@ def _top_level_texts(node: ql.Node) -> list[str]:
 
 def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
     """Parents with the requested exact section and/or author, or None for no filter."""
-    rows = np.ones(len(snap.article_ids), dtype=bool)
+    if not (request.section or request.author):
+        return None
+    rows = np.ones(snap.row_count, dtype=bool)
     if request.section:
-        code = snap.sections.index(request.section) if request.section in snap.sections else -2
-        rows &= snap.section_of == code
+        rows &= snap.rows_with(snap.sections, request.section)
     if request.author:
-        rows &= snap.author_rows(request.author)
-    return snap.parents_where(rows) if request.section or request.author else None
+        rows &= snap.rows_with(snap.authors, request.author)
+    return snap.parents_where(rows)
 
 
 def _ranked(snap: Snapshot, found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
@@ -91,25 +92,22 @@ def _ranked(snap: Snapshot, found: Matches, first: np.ndarray, limit: int) -> np
 def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_TOP) -> Facets:
     """Sections, authors and months of every matching article, from column arrays."""
     rows = snap.rows(parents)
+    authors = snap.authors
+    starts, spans = authors.start[rows], authors.start[rows + 1] - authors.start[rows]
+    # Every code of every row: each row's run of positions, laid end to end.
+    positions = np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
 
-    def counted(names: list[str], codes: np.ndarray) -> list[tuple[str, int]]:
-        codes = codes[codes >= 0]
-        counts = np.bincount(codes, minlength=len(names))
-        return [(names[c], int(counts[c])) for c in np.flatnonzero(counts)]
-
-    starts, ends = snap.author_start[rows], snap.author_start[rows + 1]
-    spans = ends - starts
-    author_codes = snap.author_of[
-        np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
-    ]
+    def counted(coded: Coded, codes: np.ndarray) -> list[tuple[str, int]]:
+        counts = np.bincount(codes[codes >= 0], minlength=len(coded.names))
+        return [(coded.names[c], int(counts[c])) for c in np.flatnonzero(counts)]
 
     def most(pairs: list[tuple[str, int]]) -> Counts:
         return tuple(sorted(pairs, key=lambda p: (-p[1], p[0]))[:top])
 
     return Facets(
-        sections=most(counted(snap.sections, snap.section_of[rows])),
-        authors=most(counted(snap.authors, author_codes)),
-        months=tuple(counted(snap.months, snap.month_of[rows])),
+        sections=most(counted(snap.sections, snap.sections.codes[rows])),
+        authors=most(counted(authors, authors.codes[positions])),
+        months=tuple(counted(snap.months, snap.months.codes[rows])),
     )
 
 
