@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 from search import postings
-from search.index import open_index
 from search.models import SearchRequest
 from search.query import Archive
 
@@ -63,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    archive = Archive(open_index(args.index))
+    archive = Archive.open(args.index)
     print(f"open + snapshot: {(time.perf_counter() - started) * 1000:.0f} ms")
     queries = load_queries(args.queries)
     requests = [SearchRequest(q, facets=True) for q in queries]

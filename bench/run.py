@@ -58,7 +58,7 @@ from whoosh.qparser import QueryParser
 from search import analysis
 from search.analysis import normalize, squeeze
 from search.config import Settings
-from search.index import import_paths, open_index
+from search.index import import_paths
 from search.models import SearchRequest, SearchResult, SortBy
 from search.query import Archive
 
@@ -459,7 +459,7 @@ class Baoku:
     """baoku through its public query API, as the CLI and the web app call it."""
 
     def __init__(self, index_dir: Path) -> None:
-        self.archive = Archive(open_index(index_dir))
+        self.archive = Archive.open(index_dir)
 
     def search(self, query: str, sort: SortBy = "relevance") -> SearchResult:
         return self.archive.search(SearchRequest(query=query, size=10, sort=sort))

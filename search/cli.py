@@ -18,7 +18,7 @@ import click
 from search import analysis
 from search.config import Settings
 from search.errors import BaokuError
-from search.index import import_paths, index_exists, open_index, remove, stats
+from search.index import import_paths, index_exists, remove, stats
 from search.ingest.pages import PageMeta
 from search.models import MAX_PAGE_SIZE, Hit, IndexReport, SearchRequest, SearchResult
 from search.query import Archive
@@ -154,7 +154,7 @@ def search_command(
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
     title: author: section: date:2024-01..2024-03."""
     settings = _settings(ctx)
-    archive = Archive(open_index(settings.index_dir))
+    archive = Archive.open(settings.index_dir)
     request = SearchRequest(
         query=query,
         group=group,

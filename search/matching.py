@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from functools import cached_property, reduce
 
 import numpy as np
-from whoosh.searching import Searcher
 
 from search import querylang as ql
 from search.analysis import exact_grams
-from search.postings import Segment, segments_of
+from search.postings import IndexView, Segment
 
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 TITLE_BOOST = 4.0
@@ -107,10 +106,10 @@ class Snapshot:
     cache), so a query pays only for its own postings.
     """
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
-        self.segments = segments_of(searcher)
-        self.size = searcher.doc_count_all()
+    def __init__(self, view: IndexView) -> None:
+        self.view = view
+        self.segments = view.segments
+        self.size = view.size
 
         def joined(part: Callable[[Segment, int], np.ndarray]) -> np.ndarray:
             arrays = [part(s, offset) for s, offset in self.segments]

@@ -20,11 +20,13 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import islice
 from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.index import Index
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -182,7 +184,48 @@ class Segment:
 _SEGMENTS: dict[str, Segment] = {}
 
 
-def segments_of(searcher: Searcher) -> list[tuple[Segment, int]]:
+class IndexView:
+    """One generation of the on-disk index, and all the query layer reads through it.
+
+    The only door from query.py and matching.py to Whoosh: segments as
+    arrays, stored articles, the id lookup and the term dictionary.
+    """
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self.size = searcher.doc_count_all()
+        self.segments = _segments_of(searcher)
+
+    @classmethod
+    def open(cls, ix: Index) -> IndexView:
+        return cls(ix.searcher())
+
+    def refreshed(self) -> IndexView:
+        """This view while the index is unchanged, else one of its latest commit."""
+        searcher = self._searcher.refresh()
+        return self if searcher is self._searcher else IndexView(searcher)
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        return self._searcher.stored_fields(docnum)
+
+    def article_docnum(self, article_id: str) -> int | None:
+        found = self._searcher.document_numbers(article_id=article_id, kind=KIND_ARTICLE)
+        return next(iter(found), None)
+
+    def frequent_terms(self, field: str, prefix: str, scan: int) -> list[tuple[int, str]]:
+        """(document frequency, term) of at most `scan` terms of `field` starting with `prefix`."""
+        reader = self._searcher.reader()
+        found = []
+        for term in islice(reader.expand_prefix(field, prefix), scan):
+            text = term.decode() if isinstance(term, bytes) else term
+            found.append((reader.doc_frequency(field, term), text))
+        return found
+
+
+def _segments_of(searcher: Searcher) -> list[tuple[Segment, int]]:
     """The searcher's segments with their docnum offsets, reusing ones read before."""
     found = []
     for leaf, offset in searcher.leaf_searchers():

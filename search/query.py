@@ -13,19 +13,19 @@ import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
-from itertools import islice
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.index import Index
-from whoosh.searching import Searcher
 
 from search import querylang as ql
 from search.analysis import normalize, squeeze
 from search.errors import ArticleNotFound, BadParameter
+from search.index import open_index
 from search.matching import Coded, Evaluator, Matches, Snapshot
 from search.models import MAX_PAGE_SIZE, Counts, Facets, Hit, SearchRequest, SearchResult
-from search.schema import KIND_ARTICLE, TITLE_UNIT
+from search.postings import IndexView
+from search.schema import TITLE_UNIT
 from search.snippets import find, make_snippet, score
 
 MAX_PAGE = 1000
@@ -119,25 +119,23 @@ class Archive:
     array snapshot is rebuilt only when the generation changes.
     """
 
-    def __init__(self, ix: Index) -> None:
-        self._ix = ix
-        self._searcher: Searcher = ix.searcher()
-        self._snapshot = Snapshot(self._searcher)
+    def __init__(self, view: IndexView) -> None:
+        self._snapshot = Snapshot(view)
         self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index_dir: Path) -> Archive:
+        return cls(IndexView.open(open_index(index_dir)))
 
     def snapshot(self) -> Snapshot:
         with self._lock:
-            searcher = self._searcher.refresh()
-            if searcher is not self._searcher:
-                self._searcher = searcher
-                self._snapshot = Snapshot(searcher)
+            view = self._snapshot.view.refreshed()
+            if view is not self._snapshot.view:
+                self._snapshot = Snapshot(view)
             return self._snapshot
 
-    def searcher(self) -> Searcher:
-        return self.snapshot().searcher
-
     def close(self) -> None:
-        self._searcher.close()
+        self._snapshot.view.close()
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
@@ -232,40 +230,36 @@ class Archive:
         key = squeeze(normalize(prefix))
         if not key:
             return []
-        reader = self.searcher().reader()
-        names = _by_frequency(reader, "author_key", key, lambda name: True)
-        words = _by_frequency(reader, "words", key, lambda w: len(w) > len(key) and not w.isdigit())
+        view = self.snapshot().view
+        names = _by_frequency(view, "author_key", key, lambda name: True)
+        words = _by_frequency(view, "words", key, lambda w: len(w) > len(key) and not w.isdigit())
         # Names first (a journalist types a colleague or a source), but never all ten.
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
 
     def _hit(
         self, snap: Snapshot, docnum: int, hit_score: float, needles: list[str], group: str
     ) -> Hit:
-        searcher = snap.searcher
+        view = snap.view
         if group == "paragraph":
-            unit = searcher.stored_fields(docnum)["unit"]
-            article = searcher.stored_fields(int(snap.parent_of[docnum]))["article"]
+            unit = view.stored(docnum)["unit"]
+            article = view.stored(int(snap.parent_of[docnum]))["article"]
         else:
-            article, unit = searcher.stored_fields(docnum)["article"], None
+            article, unit = view.stored(docnum)["article"], None
         return build_hit(article, needles, hit_score, unit)
 
-    def _stored_article(self, searcher: Searcher, article_id: str) -> dict[str, Any]:
-        docnums = list(searcher.document_numbers(article_id=article_id, kind=KIND_ARTICLE))
-        if not docnums:
-            raise ArticleNotFound(f"no article with id {article_id!r}")
-        return searcher.stored_fields(docnums[0])["article"]
-
     def article(self, article_id: str) -> dict[str, Any]:
-        return self._stored_article(self.searcher(), article_id)
+        view = self.snapshot().view
+        docnum = view.article_docnum(article_id)
+        if docnum is None:
+            raise ArticleNotFound(f"no article with id {article_id!r}")
+        return view.stored(docnum)["article"]
 
 
-def _by_frequency(reader: Any, field: str, prefix: str, keep: Callable[[str], bool]) -> list[str]:
-    found = []
-    for term in islice(reader.expand_prefix(field, prefix), SUGGEST_SCAN):
-        text = term.decode() if isinstance(term, bytes) else term
-        if keep(text):
-            found.append((-reader.doc_frequency(field, term), text))
-    return [text for _, text in sorted(found)]
+def _by_frequency(
+    view: IndexView, field: str, prefix: str, keep: Callable[[str], bool]
+) -> list[str]:
+    found = view.frequent_terms(field, prefix, SUGGEST_SCAN)
+    return [text for df, text in sorted(found, key=lambda f: (-f[0], f[1])) if keep(text)]
 
 
 def build_hit(

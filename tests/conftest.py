@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from search import analysis
 from search.config import Settings
-from search.index import import_paths, open_index
+from search.index import import_paths
 from search.models import SearchRequest, SearchResult
 from search.query import Archive
 
@@ -71,7 +71,7 @@ SearchFn = Callable[..., SearchResult]
 
 
 def searcher_for(index_dir: Path) -> SearchFn:
-    archive = Archive(open_index(index_dir))
+    archive = Archive.open(index_dir)
 
     def search(query: str, **options: object) -> SearchResult:
         return archive.search(SearchRequest(query=query, **options))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 
 from search.config import Settings
 from search.errors import BadParameter
-from search.index import open_index, stats
+from search.index import stats
 from search.models import SearchRequest
 from search.query import Archive
 from search.querylang import parse, positive_texts
@@ -48,7 +48,7 @@ def archive() -> Archive:
     """One Archive per process, opened on first use, refreshed per query."""
     ext = current_app.extensions
     if "baoku_archive" not in ext:
-        ext["baoku_archive"] = Archive(open_index(_settings().index_dir))
+        ext["baoku_archive"] = Archive.open(_settings().index_dir)
     return ext["baoku_archive"]
 
 
