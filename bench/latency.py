@@ -18,6 +18,7 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from search import postings
@@ -45,12 +46,57 @@ WORST = [
 ]
 
 
+@dataclass(frozen=True)
+class Figures:
+    open_ms: float
+    queries: int
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    slowest: list[tuple[float, str]]  # (median ms, query), slowest last
+    worst: list[tuple[str, float, int]]  # (label, median ms, total)
+
+
 def timed(archive: Archive, request: SearchRequest, cold: bool) -> tuple[float, int]:
     if cold:
         postings.clear_cache()
     started = time.perf_counter()
     result = archive.search(request)
     return (time.perf_counter() - started) * 1000, result.total
+
+
+def measure(index_dir: Path, queries: list[str], repeats: int, cold: bool) -> Figures:
+    started = time.perf_counter()
+    archive = Archive(index_dir)
+    open_ms = (time.perf_counter() - started) * 1000
+    requests = [SearchRequest(q, facets=True) for q in queries]
+    for request in requests:
+        archive.search(request)
+    timings: list[float] = []
+    slowest: list[tuple[float, str]] = []
+    for request in requests:
+        runs = [timed(archive, request, cold)[0] for _ in range(repeats)]
+        timings += runs
+        slowest.append((statistics.median(runs), request.query))
+    worst = []
+    for query, options in WORST:
+        request = SearchRequest(query, facets=True, **options)
+        archive.search(request)
+        runs = [timed(archive, request, cold) for _ in range(repeats)]
+        label = " ".join([query, *(f"{k}={v}" for k, v in options.items())])
+        worst.append((label, statistics.median(t for t, _ in runs), runs[0][1]))
+    archive.close()
+    return Figures(
+        open_ms=open_ms,
+        queries=len(queries),
+        p50=percentile(timings, 50),
+        p95=percentile(timings, 95),
+        p99=percentile(timings, 99),
+        max=max(timings),
+        slowest=sorted(slowest)[-8:],
+        worst=worst,
+    )
 
 
 def main() -> None:
@@ -60,33 +106,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-cache", action="store_true", help="empty the postings cache first")
     args = parser.parse_args()
-
-    started = time.perf_counter()
-    archive = Archive.open(args.index)
-    print(f"open + snapshot: {(time.perf_counter() - started) * 1000:.0f} ms")
-    queries = load_queries(args.queries)
-    requests = [SearchRequest(q, facets=True) for q in queries]
-    for request in requests:
-        archive.search(request)
-    timings: list[float] = []
-    slowest: list[tuple[float, str]] = []
-    for request in requests:
-        runs = [timed(archive, request, args.no_cache)[0] for _ in range(args.repeats)]
-        timings += runs
-        slowest.append((statistics.median(runs), request.query))
+    figures = measure(args.index, load_queries(args.queries), args.repeats, args.no_cache)
+    print(f"open + snapshot: {figures.open_ms:.0f} ms")
     print(
-        f"{len(queries)} queries x {args.repeats}: p50 {percentile(timings, 50):.1f} ms, "
-        f"p95 {percentile(timings, 95):.1f} ms, p99 {percentile(timings, 99):.1f} ms, "
-        f"max {max(timings):.1f} ms"
+        f"{figures.queries} queries x {args.repeats}: p50 {figures.p50:.1f} ms, "
+        f"p95 {figures.p95:.1f} ms, p99 {figures.p99:.1f} ms, max {figures.max:.1f} ms"
     )
-    print("slowest (median ms):", ", ".join(f"{q} {t:.0f}" for t, q in sorted(slowest)[-8:]))
+    print("slowest (median ms):", ", ".join(f"{q} {t:.0f}" for t, q in figures.slowest))
     print("\nworst cases (facets on; median of repeats, ms; total):")
-    for query, options in WORST:
-        request = SearchRequest(query, facets=True, **options)
-        archive.search(request)
-        runs = [timed(archive, request, args.no_cache) for _ in range(args.repeats)]
-        label = " ".join([query, *(f"{k}={v}" for k, v in options.items())])
-        print(f"  {label:40} {statistics.median(t for t, _ in runs):8.1f}  {runs[0][1]}")
+    for label, ms, total in figures.worst:
+        print(f"  {label:40} {ms:8.1f}  {total}")
 
 
 if __name__ == "__main__":

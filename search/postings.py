@@ -32,7 +32,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from search.schema import KIND_ARTICLE
+from search.schema import KIND_ARTICLE, KIND_TITLE
 
 
 class _MappedFile:
@@ -189,6 +189,7 @@ class Segment:
         self.id = reader._segment.segment_id()
         self.doccount = reader.doc_count_all()
         self.parents = _read(reader, "kind", KIND_ARTICLE, False).docs
+        self.titles = _read(reader, "kind", KIND_TITLE, False).docs
         slot = np.searchsorted(self.parents, np.arange(self.doccount), side="right") - 1
         # Groups are contiguous, parent first: each document's article is the last parent before it.
         self.parent_of = np.where(slot >= 0, self.parents[np.maximum(slot, 0)], -1)

@@ -13,6 +13,7 @@ import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from search.matching import Coded, Evaluator, Matches, Snapshot
 from search.models import MAX_PAGE_SIZE, Counts, Facets, Hit, SearchRequest, SearchResult
 from search.postings import IndexView
 from search.schema import TITLE_UNIT
-from search.snippets import find, make_snippet, score
+from search.snippets import make_snippet
 
 MAX_PAGE = 1000
 SUGGEST_LIMIT = 10
@@ -72,7 +73,7 @@ def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
     return snap.parents_where(rows)
 
 
-def _ranked(snap: Snapshot, found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
+def _ranked(found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
     """The first `limit` docnums by (`first` desc, score desc, docnum): exact, then top-k.
 
     Only candidates that can still reach the top `limit` are fully sorted, so
@@ -111,6 +112,53 @@ def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_TOP) -> F
     )
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """One query's evaluation: its matches, and the evaluator that memoised its strings."""
+
+    request: SearchRequest
+    node: ql.Node
+    evaluator: Evaluator
+    found: Matches
+
+
+def _title_tier(answer: _Answer) -> np.ndarray:
+    """1 for articles whose title holds every top-level term: a remembered headline wins."""
+    texts = _top_level_texts(answer.node)
+    if answer.request.group != "article" or not texts:
+        return np.zeros(len(answer.found), dtype=np.int64)
+    inside = np.ones(len(answer.found), dtype=bool)
+    for text in texts:
+        inside &= np.isin(answer.found.docs, answer.evaluator.title_holds(text))
+    return inside.astype(np.int64)
+
+
+def _hits(answer: _Answer, docs: np.ndarray) -> Iterator[Hit]:
+    snap, found = answer.evaluator.snap, answer.found
+    needles = ql.positive_texts(answer.node)
+    scores = found.scores[np.searchsorted(found.docs, docs)]
+    for docnum, hit_score in zip(docs.tolist(), scores.tolist(), strict=True):
+        if answer.request.group == "paragraph":
+            parent = int(snap.parent_of[docnum])
+            unit = snap.view.stored(docnum)["unit"]
+        else:
+            parent, unit = docnum, None
+        article = snap.view.stored(parent)["article"]
+        shown = _paragraphs_shown(answer.evaluator, needles, parent)
+        if unit is None:
+            unit = max(shown, key=lambda i: (shown[i], -i), default=0)
+            unit = unit if article["paragraphs"] else TITLE_UNIT
+        yield build_hit(article, needles, hit_score, unit, len(shown))
+
+
+def _facets(answer: _Answer) -> Facets:
+    """Facets count articles, also in paragraph mode (the articles of the paragraphs)."""
+    snap, docs = answer.evaluator.snap, answer.found.docs
+    if answer.request.group == "article":
+        return count_facets(snap, docs)
+    return count_facets(snap, np.unique(snap.parent_of[docs]))
+
+
 class Archive:
     """Searches one on-disk index; keeps a searcher open and refreshes it per query.
 
@@ -119,17 +167,20 @@ class Archive:
     array snapshot is rebuilt only when the generation changes.
     """
 
-    def __init__(self, view: IndexView) -> None:
-        self._snapshot = Snapshot(view)
+    def __init__(self, index_dir: Path) -> None:
+        self._index_dir = index_dir
+        self._snapshot = Snapshot(IndexView.open(open_index(index_dir)))
         self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, index_dir: Path) -> Archive:
-        return cls(IndexView.open(open_index(index_dir)))
 
     def snapshot(self) -> Snapshot:
         with self._lock:
-            view = self._snapshot.view.refreshed()
+            try:
+                view = self._snapshot.view.refreshed()
+            except Exception:  # a damaged file can raise nearly anything
+                # The index was removed, replaced or damaged under a running
+                # server: reopening names the path and the problem (IndexMissing,
+                # IndexUnavailable: a 503, not a 500), or recovers from a race.
+                view = IndexView.open(open_index(self._index_dir))
             if view is not self._snapshot.view:
                 self._snapshot = Snapshot(view)
             return self._snapshot
@@ -140,86 +191,51 @@ class Archive:
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         end = request.page * request.size
-        snap, node, found, ranked = self._run(request, end)
-        hits = self._hits(snap, node, request, found, ranked[end - request.size : end])
+        answer, ranked = self._run(request, end)
+        hits = _hits(answer, ranked[end - request.size : end])
         return SearchResult(
             query=request.query,
-            total=len(found),
+            total=len(answer.found),
             page=request.page,
             page_size=request.size,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=tuple(hits),
-            facets=self._facets(snap, request, found) if request.facets else None,
+            facets=_facets(answer) if request.facets else None,
         )
 
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """The first `cap` hits in rank order, built one by one for streaming."""
-        snap, node, found, ranked = self._run(request, cap)
-        return self._hits(snap, node, request, found, ranked)
+        answer, ranked = self._run(request, cap)
+        return _hits(answer, ranked)
 
     def article_ids(self, request: SearchRequest) -> set[str]:
         """Every matching article id, unranked and without snippets: checks and exports."""
-        validate(request)
-        snap = self.snapshot()
-        found = self._match(snap, with_dates(ql.parse(request.query), request), request)
+        answer = self._answer(request)
+        snap, found = answer.evaluator.snap, answer.found
         parents = found.docs if request.group == "article" else snap.parent_of[found.docs]
         return {snap.article_ids[r] for r in snap.rows(parents)}
 
-    def _match(self, snap: Snapshot, node: ql.Node, request: SearchRequest) -> Matches:
-        evaluator = Evaluator(snap, request.group)
+    def _answer(self, request: SearchRequest) -> _Answer:
+        validate(request)
+        node = with_dates(ql.parse(request.query), request)
+        evaluator = Evaluator(self.snapshot(), request.group)
         found = evaluator.run(node)
-        allowed = _facet_filter(snap, request)
+        allowed = _facet_filter(evaluator.snap, request)
         if allowed is not None:
             found = evaluator.restrict(found, allowed)
         texts = _top_level_texts(node)
         if request.group == "article" and len(texts) > 1:
             found = evaluator.with_together(found, texts)
-        return found
+        return _Answer(request, node, evaluator, found)
 
-    def _run(
-        self, request: SearchRequest, limit: int
-    ) -> tuple[Snapshot, ql.Node, Matches, np.ndarray]:
-        validate(request)
-        node = with_dates(ql.parse(request.query), request)
-        snap = self.snapshot()
-        found = self._match(snap, node, request)
+    def _run(self, request: SearchRequest, limit: int) -> tuple[_Answer, np.ndarray]:
+        answer = self._answer(request)
+        snap, found = answer.evaluator.snap, answer.found
         if request.sort == "date":
             first = snap.dates[snap.rows(found.docs)]
         else:
-            first = self._title_tier(snap, node, request, found)
-        return snap, node, found, _ranked(snap, found, first, limit)
-
-    def _title_tier(
-        self, snap: Snapshot, node: ql.Node, request: SearchRequest, found: Matches
-    ) -> np.ndarray:
-        """1 for articles whose title holds every top-level term: a remembered headline wins."""
-        texts = _top_level_texts(node)
-        if request.group != "article" or not texts:
-            return np.zeros(len(found), dtype=np.int64)
-        evaluator = Evaluator(snap, request.group)
-        inside = np.ones(len(found), dtype=bool)
-        for text in texts:
-            inside &= np.isin(found.docs, evaluator.title_holds(text))
-        return inside.astype(np.int64)
-
-    def _hits(
-        self,
-        snap: Snapshot,
-        node: ql.Node,
-        request: SearchRequest,
-        found: Matches,
-        docs: np.ndarray,
-    ) -> Iterator[Hit]:
-        needles = ql.positive_texts(node)
-        scores = found.scores[np.searchsorted(found.docs, docs)]
-        for docnum, hit_score in zip(docs.tolist(), scores.tolist(), strict=True):
-            yield self._hit(snap, docnum, hit_score, needles, request.group)
-
-    def _facets(self, snap: Snapshot, request: SearchRequest, found: Matches) -> Facets:
-        """Facets count articles, also in paragraph mode (the articles of the paragraphs)."""
-        if request.group == "article":
-            return count_facets(snap, found.docs)
-        return count_facets(snap, np.unique(snap.parent_of[found.docs]))
+            first = _title_tier(answer)
+        return answer, _ranked(found, first, limit)
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
         """Completions for a typed prefix: author names first, then frequent words.
@@ -236,17 +252,6 @@ class Archive:
         # Names first (a journalist types a colleague or a source), but never all ten.
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
 
-    def _hit(
-        self, snap: Snapshot, docnum: int, hit_score: float, needles: list[str], group: str
-    ) -> Hit:
-        view = snap.view
-        if group == "paragraph":
-            unit = view.stored(docnum)["unit"]
-            article = view.stored(int(snap.parent_of[docnum]))["article"]
-        else:
-            article, unit = view.stored(docnum)["article"], None
-        return build_hit(article, needles, hit_score, unit)
-
     def article(self, article_id: str) -> dict[str, Any]:
         view = self.snapshot().view
         docnum = view.article_docnum(article_id)
@@ -262,16 +267,31 @@ def _by_frequency(
     return [text for df, text in sorted(found, key=lambda f: (-f[0], f[1])) if keep(text)]
 
 
+def _paragraphs_shown(
+    evaluator: Evaluator, needles: list[str], parent: int
+) -> dict[int, tuple[int, int]]:
+    """Paragraph index -> (distinct needles, occurrences) for an article's matching paragraphs.
+
+    Read from the index (the needles' unit postings, already decoded for the
+    query), not by scanning every paragraph's text: only the paragraph shown
+    is searched for its snippet.
+    """
+    first, end = evaluator.snap.paragraph_range(parent)
+    shown: dict[int, tuple[int, int]] = {}
+    for needle in needles:
+        docs, counts = evaluator.occurrences("exact", needle)
+        low, high = np.searchsorted(docs, [first, end])
+        for docnum, count in zip(docs[low:high].tolist(), counts[low:high].tolist(), strict=True):
+            distinct, total = shown.get(docnum - first, (0, 0))
+            shown[docnum - first] = (distinct + 1, total + int(count))
+    return shown
+
+
 def build_hit(
-    article: dict[str, Any], needles: list[str], hit_score: float, unit: int | None
+    article: dict[str, Any], needles: list[str], hit_score: float, unit: int, matches: int
 ) -> Hit:
-    """One hit: best paragraph (or the given unit), its snippet, matching paragraph count."""
-    texts = [p[0] for p in article["paragraphs"]]
-    found = [find(t, needles) for t in texts]
-    matches = sum(1 for f in found if f)
-    if unit is None:
-        unit = max(range(len(texts)), key=lambda i: (score(found[i]), -i)) if texts else TITLE_UNIT
-    text = article["title"] if unit == TITLE_UNIT else texts[unit]
+    """One hit: the given paragraph (or title) with its snippet."""
+    text = article["title"] if unit == TITLE_UNIT else article["paragraphs"][unit][0]
     return Hit(
         article_id=article["id"],
         title=article["title"],
