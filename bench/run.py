@@ -459,7 +459,7 @@ class Baoku:
     """baoku through its public query API, as the CLI and the web app call it."""
 
     def __init__(self, index_dir: Path) -> None:
-        self.archive = Archive.open(index_dir)
+        self.archive = Archive(index_dir)
 
     def search(self, query: str, sort: SortBy = "relevance") -> SearchResult:
         return self.archive.search(SearchRequest(query=query, size=10, sort=sort))

@@ -154,7 +154,7 @@ def search_command(
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
     title: author: section: date:2024-01..2024-03."""
     settings = _settings(ctx)
-    archive = Archive.open(settings.index_dir)
+    archive = Archive(settings.index_dir)
     request = SearchRequest(
         query=query,
         group=group,

@@ -71,7 +71,7 @@ SearchFn = Callable[..., SearchResult]
 
 
 def searcher_for(index_dir: Path) -> SearchFn:
-    archive = Archive.open(index_dir)
+    archive = Archive(index_dir)
 
     def search(query: str, **options: object) -> SearchResult:
         return archive.search(SearchRequest(query=query, **options))  # type: ignore[arg-type]

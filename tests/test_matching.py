@@ -156,7 +156,7 @@ def test_article_ids_lists_exactly_the_matches(seed_index):
     from search.models import SearchRequest
     from search.query import Archive
 
-    archive = Archive.open(seed_index)
+    archive = Archive(seed_index)
     for query in ("州公", "郑州 OR 新郑", "铁军 -郑好融"):
         result = archive.search(SearchRequest(query=query, size=100))
         assert archive.article_ids(SearchRequest(query=query)) == {

@@ -48,7 +48,7 @@ def archive() -> Archive:
     """One Archive per process, opened on first use, refreshed per query."""
     ext = current_app.extensions
     if "baoku_archive" not in ext:
-        ext["baoku_archive"] = Archive.open(_settings().index_dir)
+        ext["baoku_archive"] = Archive(_settings().index_dir)
     return ext["baoku_archive"]
 
 
