@@ -18,17 +18,17 @@ found in normalised text is the same offset in the original: snippets and
 highlights show the archive's own characters. Whitespace is skipped in both
 streams, so a match may span a line break or a stray space in the scan.
 
-Tokens are plain `(text, position)` pairs, not Whoosh tokens: indexing builds
-postings from them directly (schema.py) in worker processes, which is several
-times faster than Whoosh's analyzer-per-token pipeline on 40M characters.
+Tokens are plain runs of strings with a start position, not Whoosh tokens:
+indexing inverts them directly (segments.py) in worker processes, which is
+many times faster than Whoosh's analyzer-per-token pipeline on 40M characters.
 """
 
 from __future__ import annotations
 
 import logging
+import operator
 import re
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -89,26 +89,29 @@ def exact_grams(normalized: str) -> list[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
-def exact_postings(parts: Iterable[str]) -> dict[str, list[int]]:
-    """Term -> positions for the characters and bigrams of normalised `parts`."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
+Tokens = list[tuple[list[str], int]]  # runs of terms at consecutive positions, from a start
+
+
+def exact_tokens(parts: Iterable[str]) -> Tokens:
+    """The characters and the bigrams of normalised `parts`, as runs.
+
+    Each part gives two runs from the same start: its characters and its
+    bigrams (a bigram's position is its first character's). Built with C-level
+    calls only; `segments.SegmentBuilder` inverts them in one pass.
+    """
+    runs: Tokens = []
     base = 0
     for part in parts:
         chars = squeeze(part)
-        for i, char in enumerate(chars, base):
-            postings[char].append(i)
-        for i in range(len(chars) - 1):
-            postings[chars[i : i + 2]].append(base + i)
+        runs.append((list(chars), base))
+        runs.append((list(map(operator.add, chars, chars[1:])), base))
         base += len(chars) + PART_GAP
-    return postings
+    return runs
 
 
-def word_postings(normalized: str) -> dict[str, list[int]]:
-    """jieba word -> ordinal positions, punctuation and spaces left out."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for pos, word in enumerate(w for w in segmenter().cut(normalized) if w.strip()):
-        postings[word].append(pos)
-    return postings
+def word_tokens(normalized: str) -> Tokens:
+    """jieba words at ordinal positions, punctuation and spaces left out."""
+    return [([w for w in segmenter().cut(normalized) if w.strip()], 0)]
 
 
 _user_dict: Path | None = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,16 @@ import click
 from search import analysis
 from search.config import Settings
 from search.errors import BaokuError
-from search.index import import_paths, index_exists, remove, stats
+from search.index import import_paths, index_exists, optimize, remove, stats
 from search.ingest.pages import PageMeta
 from search.models import MAX_PAGE_SIZE, Hit, IndexReport, SearchRequest, SearchResult
 from search.query import Archive
 from search.results import to_json
 from search.snippets import to_terminal
+
+# A broken export can have 100,000 bad lines; the first few say what is wrong
+# with it, the rest would bury the other files' problems.
+SKIPS_SHOWN_PER_FILE = 10
 
 
 class BaokuGroup(click.Group):
@@ -94,11 +100,26 @@ def index_command(
     """
     settings = _settings(ctx, index_workers=workers)
     meta = PageMeta(date=_date(page_date, "--date"), paper=paper)
-    with click.progressbar(length=1, label="indexing", file=sys.stderr, show_eta=True) as bar:
+    started = last = time.monotonic()
+    with click.progressbar(
+        length=1,
+        label="indexing",
+        file=sys.stderr,
+        show_eta=True,
+        item_show_func=lambda rate: rate,
+    ) as bar:
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int, articles: int) -> None:
+            """Bytes drive the bar and its ETA; redrawn at most 5 times a second (it
+            hears every article)."""
+            nonlocal last
+            now = time.monotonic()
+            if now - last < 0.2 and done < total:
+                return
+            last = now
             bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            rate = articles / (now - started) if now > started else 0
+            bar.update(done - bar.pos, f"{articles} articles, {rate:.0f}/s")
 
         report = import_paths(paths or (settings.seeds_dir,), settings, meta, prune, progress)
     _print_report(report, settings)
@@ -114,8 +135,18 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
         f"({report.removed} old documents replaced or removed) in {report.seconds:.1f} s "
         f"({rate:.0f} articles/s, peak memory {report.peak_rss_mb:.0f} MB) -> {settings.index_dir}"
     )
+    per_file: Counter[str] = Counter()
     for skipped in report.skipped:
-        click.echo(f"skipped {skipped}", err=True)
+        per_file[skipped.path] += 1
+        if per_file[skipped.path] <= SKIPS_SHOWN_PER_FILE:
+            click.echo(f"skipped {skipped}", err=True)
+    for path, count in per_file.items():
+        if count > SKIPS_SHOWN_PER_FILE:
+            click.echo(
+                f"skipped {path}: {count - SKIPS_SHOWN_PER_FILE} more problems not shown "
+                f"({count} in all)",
+                err=True,
+            )
 
 
 @cli.command("search")
@@ -231,7 +262,21 @@ def remove_command(ctx: click.Context, paths: tuple[Path, ...], ids: tuple[str, 
     if not paths and not ids:
         raise click.UsageError("give files/folders to remove, or --id ID")
     removed = remove(_settings(ctx), paths, ids)
-    click.echo(f"removed {removed} documents")
+    click.echo(f"removed {removed} articles")
+
+
+@cli.command("optimize")
+@click.pass_context
+def optimize_command(ctx: click.Context) -> None:
+    """Merge the index into one segment, dropping deleted documents.
+
+    Imports already merge small segments as they go; this is for after a big
+    import or many deletions, when every query would visit several segments.
+    """
+    s = optimize(_settings(ctx))
+    click.echo(
+        f"{s.segments} segment, {s.articles} articles, {s.size_bytes / 1e6:.1f} MB -> {s.path}"
+    )
 
 
 @cli.command("serve")

@@ -26,65 +26,12 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.filedb.structfile import BufferFile
 from whoosh.index import Index
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.schema import KIND_ARTICLE, KIND_TITLE
-
-
-class _MappedFile:
-    """A read-only file over a memoryview, without copying it.
-
-    whoosh-reloaded's `BufferFile` wraps the memory-mapped compound segment
-    in `BytesIO(buf)`, which copies it: every process that opened the full
-    corpus held 1.4 GB of private copies of its postings and term files, and
-    each gunicorn worker had its own. Over the map, the pages are the OS's
-    page cache, shared by all workers.
-    """
-
-    def __init__(self, buf: memoryview) -> None:
-        self._buf = buf
-        self._pos = 0
-
-    def read(self, size: int | None = -1) -> bytes:
-        end = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
-        data = bytes(self._buf[self._pos : end])
-        self._pos = end
-        return data
-
-    def readline(self, size: int | None = -1) -> bytes:
-        end = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
-        newline = bytes(self._buf[self._pos : end]).find(b"\n")
-        return self.read(newline + 1 if newline >= 0 else end - self._pos)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = (0, self._pos, len(self._buf))[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        self._buf = memoryview(b"")
-
-
-def _buffer_file_init(
-    self: BufferFile, buf: memoryview, name: str | None = None, onclose: Any = None
-) -> None:
-    self._buf = buf
-    self._name = name
-    self.file = _MappedFile(buf)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
-
-
-BufferFile.__init__ = _buffer_file_init  # type: ignore[method-assign]
-
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)

@@ -7,38 +7,49 @@ section, followed by one child document per searchable unit: the title
 lifted to articles with `NestedParent`, so "each term anywhere in the article"
 and "all terms in one paragraph" are both plain Whoosh queries.
 
-Postings are built by `analysis` in worker processes and handed to Whoosh
-ready-made (`PreAnalyzed`); Whoosh never runs an analyzer, at index or at
-query time, and highlighting never re-runs jieba.
+Postings are built by `analysis` in worker processes and written by
+`segments` (`PreAnalyzed` values are `analysis.Tokens`); Whoosh never runs
+an analyzer, at index or at query time, and highlighting never re-runs jieba.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import fields, formats
 from whoosh.codec import whoosh3
 
-from search.analysis import exact_postings, normalize, word_postings
+from search import whoosh_fixes  # noqa: F401  (patches Whoosh on import)
+from search.analysis import Tokens, exact_tokens, normalize, word_tokens
 from search.models import Article, Paragraph
 
 TITLE_UNIT = -1
 KIND_ARTICLE, KIND_TITLE, KIND_PARAGRAPH = "article", "title", "paragraph"
 
-Postings = list[tuple[bytes, int, float, bytes]]
-
-
-# whoosh-reloaded 2.7.5 calls `set_inline`, a method its W3TermInfo names
-# `set_inlined`, so inlining the postings of rare terms crashes. Rare terms are
-# most of a bigram vocabulary; inlining them saves a posting block each.
-whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
 INLINE_LIMIT = 8
+# Postings per block. Whoosh's default of 128 made ~2 M bigram posting lists
+# of many small blocks; search.postings reads whole lists block by block, and
+# fewer, larger blocks mean fewer unpickle/decompress calls per list.
+BLOCK_LIMIT = 1024
 
 
 def codec() -> whoosh3.W3Codec:
-    return whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
+    return whoosh3.W3Codec(blocklimit=BLOCK_LIMIT, inlinelimit=INLINE_LIMIT)
+
+
+# A posting of one position is the commonest value by far (most characters and
+# bigrams occur once in a paragraph): one shared bytes object per position.
+ONE_POSITION = [array("I", [i]).tobytes() for i in range(1 << 14)]
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """Positions as raw uint32 bytes, the value `CompactPositions` decodes."""
+    if len(positions) == 1 and positions[0] < len(ONE_POSITION):
+        return ONE_POSITION[positions[0]]
+    return array("I", positions).tobytes()
 
 
 class CompactPositions(formats.Positions):
@@ -50,7 +61,7 @@ class CompactPositions(formats.Positions):
     """
 
     def encode(self, poslist: list[int]) -> bytes:
-        return array("I", poslist).tobytes()
+        return encode_positions(poslist)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return array("I", valuestring).tolist()
@@ -63,7 +74,11 @@ class CompactPositions(formats.Positions):
 
 
 class PreAnalyzed(fields.FieldType):
-    """A positions field whose value is already `(term, freq, weight, encoded)` tuples."""
+    """A positions field whose value is already analysed: `analysis.Tokens`.
+
+    Import workers hand these straight to `segments.SegmentBuilder`; `index`
+    is what Whoosh's own writer would make of them (tests compare the two).
+    """
 
     def __init__(self) -> None:
         self.format = CompactPositions()
@@ -74,8 +89,13 @@ class PreAnalyzed(fields.FieldType):
         self.vector = None
         self.column_type = None
 
-    def index(self, value: Postings, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        return iter(value)
+    def index(self, value: Tokens, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for terms, start in value:
+            for position, term in enumerate(terms, start):
+                positions[term].append(position)
+        for term, found in positions.items():
+            yield term.encode("utf-8"), len(found), float(len(found)), encode_positions(found)
 
 
 def build_schema() -> fields.Schema:
@@ -96,16 +116,6 @@ def build_schema() -> fields.Schema:
     )
 
 
-def _encode(postings: Mapping[str, list[int]]) -> Postings:
-    encode = _POSITIONS.encode
-    return [
-        (term.encode("utf-8"), len(p), float(len(p)), encode(p)) for term, p in postings.items()
-    ]
-
-
-_POSITIONS = CompactPositions()
-
-
 def stored_article(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
@@ -123,7 +133,7 @@ def stored_article(article: Article) -> dict[str, Any]:
 
 
 def article_documents(article: Article) -> list[dict[str, Any]]:
-    """The parent document and its unit documents, ready for `writer.add_document`."""
+    """The parent document and its unit documents, in the order they are indexed."""
     common = {"article_id": article.id, "origin": article.origin}
     if article.date:
         common["date"] = article.date.isoformat()
@@ -132,9 +142,9 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
         **common,
         "kind": KIND_ARTICLE,
         "article": stored_article(article),
-        "ptitle": _encode(exact_postings(title_parts)),
-        "pauthor": _encode(exact_postings(normalize(a) for a in article.authors)),
-        "psection": _encode(exact_postings([normalize(article.section or "")])),
+        "ptitle": exact_tokens(title_parts),
+        "pauthor": exact_tokens(normalize(a) for a in article.authors),
+        "psection": exact_tokens([normalize(article.section or "")]),
     }
     if article.section:
         parent["section_key"] = article.section
@@ -151,8 +161,8 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
                 **common,
                 "kind": KIND_TITLE if number == TITLE_UNIT else KIND_PARAGRAPH,
                 "unit": number,
-                "exact": _encode(exact_postings(parts)),
-                "words": _encode(word_postings(text)),
+                "exact": exact_tokens(parts),
+                "words": word_tokens(text),
             }
         )
     return docs

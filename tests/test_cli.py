@@ -137,7 +137,8 @@ def test_remove_and_prune(runner, tmp_path):
     feed = write_jsonl(src / "f.jsonl", [{"id": "a", "title": "删除", "paragraphs": ["正文。"]}])
     index_dir = tmp_path / "index"
     run(runner, index_dir, "index", str(src))
-    assert run(runner, index_dir, "remove", str(src / "p.txt")).exit_code == 0
+    removed = run(runner, index_dir, "remove", str(src / "p.txt"))
+    assert removed.exit_code == 0 and "removed 7 articles" in removed.output
     assert _count(runner, index_dir) == (1, 1)
     feed.unlink()
     # Re-importing the folder brings p.txt back (it is still there); --prune drops f.jsonl's.

@@ -20,6 +20,12 @@ PAGE_SUFFIXES = {".txt", ".md"}
 NOT_PAGES = ("readme", "license", "licence", "changelog", "contributing")
 JSONL_SUFFIXES = {".jsonl"}
 SUFFIXES = PAGE_SUFFIXES | JSONL_SUFFIXES
+# A page is ~20 KB and the corpus's largest JSONL record 67 KB. Analysis needs
+# ~40 times a paragraph's size in memory (a 16 MB one-line page took 600 MB
+# and 15 s), so a 50 MB "page" would take GBs: anything over this cap is a
+# dump, not an article, and is skipped with the reason.
+MAX_TEXT_MB = 4
+MAX_TEXT_BYTES = MAX_TEXT_MB << 20
 
 
 def find_inputs(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
@@ -68,8 +74,16 @@ def _looks_like_text(text: str) -> bool:
     return controls <= len(text) // 1000
 
 
+def too_large(size: int, what: str) -> str:
+    """The skip reason for text over `MAX_TEXT_BYTES`, worded alike for pages and records."""
+    return f"too large for {what} ({size / (1 << 20):.0f} MB; at most {MAX_TEXT_MB} MB)"
+
+
 def read_page(path: Path) -> SourceFile | Skipped:
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            return Skipped(str(path), too_large(size, "a page"))
         data = path.read_bytes()
     except OSError as exc:
         return Skipped(str(path), f"cannot read: {exc.strerror or exc}")
