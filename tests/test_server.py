@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import SEED_PAGE, running_server, write_jsonl
+from tests.conftest import CORPUS_DIR, SEED_PAGE, running_server, write_jsonl
 
 
 def _get(url: str) -> tuple[int, dict]:
@@ -82,3 +82,52 @@ def test_new_articles_appear_while_serving_without_errors(tmp_path: Path):
         worker.join()
     assert total == 200
     assert statuses and set(statuses) == {200}
+
+
+def test_concurrent_clients_during_a_large_import_see_no_failures(tmp_path: Path):
+    """A fixed load from four clients while `baoku index` imports all of People's Daily:
+    every request answers 200 (no LockError, no 500), and the import shows up."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_PAGE, seeds)
+    paths = [
+        "/api/search?q=" + urllib.parse.quote("郑州"),
+        "/api/search?q=" + urllib.parse.quote("中国 发展") + "&sort=date",
+        "/api/search?q=" + urllib.parse.quote("的") + "&group=paragraph",
+        "/api/health",
+        "/api/suggest?q=" + urllib.parse.quote("郑"),
+        "/?q=" + urllib.parse.quote("经济"),
+    ]
+    with running_server(tmp_path / "index", seeds) as (base, log):
+        env = {**os.environ, "BAOKU_INDEX": str(tmp_path / "index")}
+        importer = subprocess.Popen(
+            [sys.executable, "-m", "search", "index", str(CORPUS_DIR / "pd1998.jsonl")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        statuses: list[int] = []
+        during: list[bool] = []  # was the import still running when a request was sent?
+
+        def client(offset: int) -> None:
+            for n in range(60):
+                during.append(importer.poll() is None)
+                url = base + paths[(offset + n) % len(paths)]
+                try:
+                    with urllib.request.urlopen(url, timeout=30) as response:
+                        statuses.append(response.status)
+                except urllib.error.HTTPError as error:
+                    statuses.append(error.code)
+
+        clients = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join()
+        _, stderr = importer.communicate(timeout=300)
+        assert importer.returncode == 0, stderr
+        _, after = _get(f"{base}/api/health")
+    assert len(statuses) == 240 and set(statuses) == {200}, sorted(set(statuses))
+    assert any(during), "the import ended before the load began: use a larger input"
+    assert after["articles"] == 7 + 3148
+    assert not any("Traceback" in line for line in log)
