@@ -3,9 +3,11 @@
 An article is a Whoosh *group*: one parent document (kind=article) carrying
 the metadata, the stored article and exact fields for its title, authors and
 section, followed by one child document per searchable unit: the title
-(kind=title, unit -1) and each paragraph (kind=paragraph, unit 0..n-1). Queries over units are
-lifted to articles with `NestedParent`, so "each term anywhere in the article"
-and "all terms in one paragraph" are both plain Whoosh queries.
+(kind=title, unit -1) and each paragraph (kind=paragraph, unit 0..n-1), in
+consecutive docnums. The query layer relies on that layout: a unit's article
+is the last parent before it (`matching.py` lifts unit matches to articles
+with it), so "each term anywhere in the article" and "all terms in one
+paragraph" are the same postings, grouped differently.
 
 Postings are built by `analysis` in worker processes and written by
 `segments` (`PreAnalyzed` values are `analysis.Tokens`); Whoosh never runs
