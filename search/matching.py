@@ -29,7 +29,7 @@ import numpy as np
 
 from search import querylang as ql
 from search.analysis import exact_grams
-from search.postings import IndexView, Segment
+from search.postings import LENGTH_FIELDS, IndexView, Segment
 
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 TITLE_BOOST = 4.0
@@ -124,7 +124,7 @@ class Snapshot:
         self.units = np.flatnonzero(live & ~is_parent & (self.parent_of >= 0))
         self.live = live
         self.lengths = {
-            field: joined(lambda s, _, f=field: s.lengths[f]) for field in self._LENGTHS
+            field: joined(lambda s, _, f=field: s.lengths[f]) for field in LENGTH_FIELDS
         }
         self.average = {
             field: float(self.lengths[field][docs].mean()) if len(docs) else 1.0
@@ -174,8 +174,6 @@ class Snapshot:
         coded = _coded([n for row in names for n in row])
         start = np.concatenate([[0], np.cumsum([len(r) for r in names])]).astype(np.int64)
         return Coded(coded.names, coded.codes, start)
-
-    _LENGTHS = ("exact", "words", "ptitle", "pauthor", "psection")
 
     def rows(self, docs: np.ndarray) -> np.ndarray:
         """Parent rows of documents (parents or units)."""
