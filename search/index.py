@@ -513,8 +513,16 @@ def optimize(settings: Settings) -> IndexStats:
 
 
 def _peak_rss_mb() -> float:
-    """The largest process's peak: this one, or the largest worker (all reaped by now)."""
+    """The largest process's peak: this one, or the largest worker (all reaped by now).
+
+    This process's own peak is read from /proc (VmHWM) where there is one:
+    Linux carries ru_maxrss across exec, so `baoku index` started by a large
+    process (a benchmark holding a 2 GB index open) reported that process's peak.
+    """
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with suppress(OSError, StopIteration, ValueError):
+        with open("/proc/self/status") as status:
+            own = int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
 

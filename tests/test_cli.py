@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from search.cli import cli
@@ -218,3 +221,19 @@ def test_user_dictionary_shapes_ranking_never_recall(runner, tmp_path):
     # Same articles either way; with 宝库通 a word, the article using it as one ranks first.
     assert sorted(ranked["plain"]) == sorted(ranked["dict"]) == ["passage", "product"]
     assert ranked["plain"][0] == "passage" and ranked["dict"][0] == "product"
+
+
+def test_reported_peak_memory_is_the_imports_own(tmp_path):
+    """Started by a large process, `baoku index` reports its own peak, not the parent's
+    (Linux keeps ru_maxrss across exec: a benchmark holding an index reported 1.5 GB)."""
+    ballast = bytearray(400 * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # resident, not just mapped
+    done = subprocess.run(
+        [sys.executable, "-m", "search", "--index", str(tmp_path / "i"), "index", str(SEED_PAGE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    del ballast
+    peak = int(re.search(r"peak memory (\d+) MB", done.stdout)[1])
+    assert 0 < peak < 300, done.stdout
