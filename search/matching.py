@@ -73,6 +73,22 @@ def _without(a: Matches, b: Matches) -> Matches:
     return Matches(a.docs[keep], a.scores[keep])
 
 
+def _plus(found: Matches, extra: Matches, weight: float = 1.0) -> Matches:
+    """`found`, its docs that are also in `extra` gaining `weight` × their score there.
+
+    A bonus never adds a document, and one for a document `found` lacks (NOT,
+    a facet filter) is dropped, not given to its neighbour.
+    """
+    _, mine, theirs = np.intersect1d(
+        found.docs, extra.docs, assume_unique=True, return_indices=True
+    )
+    if not len(mine):
+        return found
+    scores = found.scores.copy()
+    scores[mine] += weight * extra.scores[theirs]
+    return Matches(found.docs, scores)
+
+
 def _member(needles: np.ndarray, sorted_haystack: np.ndarray) -> np.ndarray:
     """Which of `needles` occur in `sorted_haystack` (a mask over needles)."""
     if not len(sorted_haystack):
@@ -295,12 +311,7 @@ class Evaluator:
             total = len(self.snap.units)
             found = self.field_score("exact", text, 1.0, total)
             words = self.field_score("words", text, WORD_BOOST, total)
-            bonus = _and(found, words)
-            if len(bonus):
-                scores = found.scores.copy()
-                scores[np.searchsorted(found.docs, bonus.docs)] = bonus.scores
-                found = Matches(found.docs, scores)
-            self._units[text] = found
+            self._units[text] = _plus(found, words)
         return self._units[text]
 
     def title_holds(self, text: str) -> np.ndarray:
@@ -396,10 +407,7 @@ class Evaluator:
         """Articles gain the scores of their units that hold every one of `texts`."""
         units = reduce(_and, [self.units(t) for t in texts])
         bonus = _sum_by(self.snap.parent_of[units.docs], units.scores)
-        scores = found.scores.copy()
-        slot = np.searchsorted(found.docs, bonus.docs)
-        scores[slot] += TOGETHER_BOOST * bonus.scores
-        return Matches(found.docs, scores)
+        return _plus(found, bonus, TOGETHER_BOOST)
 
 
 def _phrase_starts(segment: Segment, field: str, grams: list[str]) -> np.ndarray:
