@@ -144,8 +144,10 @@ class Segment:
         self._columns: dict[str, list[str]] = {}
 
     def postings(self, field: str, term: str, positions: bool = False) -> Postings:
+        """A term's postings, decoded once: a cached entry with positions also serves
+        a later request without them (phrases read a gram's docs, then its positions)."""
         key = (self.id, field, term, positions)
-        found = _CACHE.get(key)
+        found = _CACHE.get(key) or (None if positions else _CACHE.get((*key[:3], True)))
         if found is None:
             found = _read(self.reader, field, term, positions)
             _CACHE.put(key, found)
