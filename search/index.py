@@ -145,10 +145,15 @@ def _load_manifest(index_dir: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
+def _write_json(target: Path, value: object) -> None:
+    """Whole or not at all: a reader (or a killed import) never sees half a file."""
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), "utf-8")
+    os.replace(tmp, target)
+
+
 def _save_manifest(index_dir: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    tmp = index_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), "utf-8")
-    os.replace(tmp, index_dir / MANIFEST)
+    _write_json(index_dir / MANIFEST, manifest)
 
 
 def _init_worker(cache_dir: Path, user_dict: Path | None) -> None:
@@ -253,10 +258,7 @@ def _save_lines(
     folder.mkdir(exist_ok=True)
     for key, lines in tables.items():
         table = {"path": key, "sha256": manifest[key]["sha256"], "lines": lines}
-        target = _lines_file(index_dir, key)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(table, ensure_ascii=False), "utf-8")
-        os.replace(tmp, target)
+        _write_json(_lines_file(index_dir, key), table)
     wanted = {_lines_file(index_dir, key).name for key in manifest}
     for stale in folder.iterdir():
         if stale.name not in wanted:

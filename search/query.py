@@ -81,7 +81,7 @@ def _ranked(found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
     """
     docs, scores = found.docs, found.scores
     if len(docs) > 4 * limit:
-        spread = float(scores.max() - scores.min()) + 1.0 if len(scores) else 1.0
+        spread = float(scores.max() - scores.min()) + 1.0
         key = first.astype(np.float64) * spread + (scores - scores.min())
         threshold = np.partition(key, len(key) - limit)[len(key) - limit]
         keep = key >= threshold
