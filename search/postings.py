@@ -17,21 +17,18 @@ re-reads only the new segments.
 from __future__ import annotations
 
 import threading
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import islice
-from pickle import loads
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import Index
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from search.schema import KIND_ARTICLE, KIND_TITLE
+from search.schema import KIND_ARTICLE, KIND_TITLE, posting_blocks
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
@@ -89,28 +86,13 @@ class _LRU:
 _CACHE = _LRU(CACHE_BYTES)
 
 
-def _blocks(matcher: Any) -> Any:
-    """(ids, weights, values) of each block, ids absolute, read without a matcher walk."""
-    if not isinstance(matcher, W3LeafMatcher):  # inlined postings of a rare term
-        yield list(matcher._ids), matcher._weights, matcher._values
-        return
-    while True:
-        start, end = matcher._dataoffset, matcher._nextoffset
-        data = matcher._postfile.get(start, end - start)
-        ids, weights, values = loads(zlib.decompress(data) if matcher._compression else data)
-        yield np.cumsum(ids, dtype=np.int64), weights, values
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)
-
-
 def _read(reader: Any, field: str, term: str, positions: bool) -> Postings:
     try:
-        matcher = reader._terms.matcher(field, term.encode("utf-8"), reader.schema[field].format)
+        terminfo = reader._terms.term_info(field, term.encode("utf-8"))
     except TermNotFound:
         return EMPTY
     docs, freqs, values = [], [], []
-    for ids, weights, vals in _blocks(matcher):
+    for ids, weights, vals in posting_blocks(reader._terms, terminfo):
         count = len(ids)
         docs.append(np.asarray(ids, dtype=np.int64))
         if weights is None:

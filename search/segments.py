@@ -32,7 +32,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from hashlib import md5
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 from whoosh.codec import whoosh3
@@ -44,7 +44,13 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.analysis import Tokens
-from search.schema import ONE_POSITION, CompactPositions, PreAnalyzed, encode_positions
+from search.schema import (
+    ONE_POSITION,
+    CompactPositions,
+    PreAnalyzed,
+    encode_positions,
+    posting_blocks,
+)
 
 Document = Mapping[str, Any]  # field name -> value, as `schema.article_documents` makes them
 
@@ -424,34 +430,16 @@ def _merged_terms(
 def _read_postings(
     reader: SegmentReader, terminfo: whoosh3.W3TermInfo, fmt: Any
 ) -> tuple[list[int], list[bytes]]:
-    """A term's docnums and values in one segment, block by block (values b"" when the
-    format keeps none)."""
-    if terminfo.is_inlined():
-        ids, _weights, values = terminfo.inlined_postings()
-        return list(ids), list(values) if values else [b""] * len(ids)
+    """A term's docnums and values in one segment (values b"" when the format keeps none)."""
     fixed = fmt.fixed_value_size()
-    postfile = reader._terms._postfile
-    offset, _length = terminfo.extent()
-    position = offset + len(whoosh3.WHOOSH3_HEADER_MAGIC)
     ids: list[int] = []
     values: list[bytes] = []
-    while True:
-        size = postfile.get_int(position)
-        postfile.seek(position + 4)
-        count, _maxid, _maxweight, compression, _mn, _mx = postfile.read_pickle()
-        start = postfile.tell()
-        end = position + 4 + abs(size)
-        data = postfile.get(start, end - start)
-        deltas, _weights, block_values = pickle.loads(
-            zlib.decompress(data) if compression else data
-        )
-        ids += accumulate(deltas)  # each block's deltas start from 0
-        if fixed is None or fixed < 0:
-            values += block_values
-        elif fixed == 0:
-            values += [b""] * count
-        else:
+    for block_ids, _weights, block_values in posting_blocks(reader._terms, terminfo):
+        ids += block_ids
+        if not block_values or fixed == 0:
+            values += [b""] * len(block_ids)
+        elif isinstance(block_values, bytes):  # fixed-size values, stored end to end
             values += [block_values[i : i + fixed] for i in range(0, len(block_values), fixed)]
-        if size < 0:
-            return ids, values
-        position = end
+        else:  # one value per posting (and inlined postings always)
+            values += block_values
+    return ids, values
