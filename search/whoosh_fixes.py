@@ -39,8 +39,14 @@ class _MappedFile:
 
     def readline(self, size: int | None = -1) -> bytes:
         end = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
-        newline = bytes(self._buf[self._pos : end]).find(b"\n")
-        return self.read(newline + 1 if newline >= 0 else end - self._pos)
+        start = self._pos
+        while start < end:  # in small chunks: the rest of a segment can be a gigabyte
+            chunk = bytes(self._buf[start : min(start + 4096, end)])
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                return self.read(start + newline + 1 - self._pos)
+            start += len(chunk)
+        return self.read(end - self._pos)
 
     def seek(self, offset: int, whence: int = 0) -> int:
         base = (0, self._pos, len(self._buf))[whence]
