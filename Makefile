@@ -1,23 +1,29 @@
 # Two commands on a fresh machine with only python3: `make run` and `make test`.
+# baoku is installed into .venv as a user installs it (a wheel, not an editable
+# checkout), so the tests and `make run` use exactly what ships; both reinstall it.
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-$(BIN)/baoku: setup.cfg pyproject.toml
+$(VENV)/.deps: setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q '.[test]'
 	touch $@
 
-.PHONY: run test bench
-run: $(BIN)/baoku  ## index seeds/ (changed files only), then serve search on http://127.0.0.1:8000/
+.PHONY: install run test bench opensearch opensearch-stop
+install: $(VENV)/.deps  ## (re)install this checkout into .venv as a wheel
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall .
+
+run: install  ## index seeds/ (changed files only), then serve search on http://127.0.0.1:8000/
 	$(BIN)/baoku index seeds
 	$(BIN)/baoku search 郑好融
 	$(BIN)/baoku serve
 
-test: $(BIN)/baoku  ## lint, then the whole test suite (installs chromium for the browser test)
+test: install  ## lint, types, then the whole test suite (installs chromium for the browser test)
 	bash .ci/ensure-chromium
 	$(BIN)/ruff check search tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(BIN)/baoku  ## full-corpus benchmark (minutes; not a test)
+bench: install  ## full-corpus benchmark (minutes; not a test)
 	$(BIN)/python bench/run.py

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import build_index, settings_for, write_jsonl
 
 from search.cli import cli
 from search.web import create_app
-from tests.conftest import settings_for
 
 
 @pytest.fixture
@@ -39,7 +39,10 @@ def test_article_marks_every_match(client):
     [
         ("/api/search?q=", 400, "bad_query"),
         ("/api/search?q=title:", 400, "bad_query"),
-        ("/api/search?q=x&size=101", 400, "bad_parameter"),
+        ("/api/search?q=x&size=1001", 400, "bad_parameter"),
+        ("/api/search?q=x&page=200&size=1000", 400, "bad_parameter"),
+        ("/api/search?q=x&section=" + "版" * 201, 400, "bad_parameter"),
+        ("/api/export?q=x&format=xml", 400, "bad_parameter"),
         ("/api/search?q=x&page=abc", 400, "bad_parameter"),
         ("/api/search?q=x&from=2024-13-01", 400, "bad_parameter"),
         ("/api/search?q=x&sort=popular", 400, "bad_parameter"),
@@ -75,7 +78,6 @@ def test_health_and_cors(client):
 
 @pytest.fixture(scope="module")
 def faceted(tmp_path_factory):
-    from tests.conftest import build_index, write_jsonl
 
     folder = tmp_path_factory.mktemp("faceted")
     records = [
@@ -141,8 +143,6 @@ def test_export_csv_opens_in_excel_and_is_formula_safe(tmp_path):
     import csv
     import io
 
-    from tests.conftest import build_index, write_jsonl
-
     write_jsonl(
         tmp_path / "x.jsonl",
         [
@@ -205,7 +205,6 @@ def test_opensearch_description(client):
 
 
 def test_facets_across_segments_where_one_lacks_authors(tmp_path):
-    from tests.conftest import build_index, write_jsonl
 
     first = write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "title": "港口", "authors": ["张立"]}])
     build_index([first], tmp_path / "index")
@@ -237,7 +236,6 @@ HOSTILE = "<script>alert(1)</script>港口<img src=x onerror=alert(1)>"
 
 
 def test_hostile_archive_text_never_comes_back_as_markup(tmp_path):
-    from tests.conftest import build_index, write_jsonl
 
     write_jsonl(
         tmp_path / "h.jsonl",

@@ -9,9 +9,9 @@ import re
 
 import opencc
 import pytest
+from support import CORPUS_DIR, build_index, searcher_for
 
 from search.analysis import normalize, squeeze
-from tests.conftest import CORPUS_DIR, build_index, searcher_for
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
 _TO_TRADITIONAL = opencc.OpenCC("s2t")

@@ -6,13 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
+from support import CORPUS_DIR, SEED_PAGE, settings_for, write_jsonl
 from whoosh import index as whoosh_index
 
 from search import index as search_index
 from search.cli import cli
 from search.index import LINES_DIR, MERGE_FACTOR, import_paths, optimize, stats
 from search.models import IndexReport
-from tests.conftest import CORPUS_DIR, SEED_PAGE, settings_for, write_jsonl
 
 RECORDS = [
     {"id": "a", "title": "甲文", "paragraphs": ["第一段。", "第二段。"]},

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import build_index, ids, searcher_for, write_jsonl
 
 from search.errors import QuerySyntaxError
-from tests.conftest import build_index, ids, searcher_for, write_jsonl
 
 
 @pytest.mark.parametrize(

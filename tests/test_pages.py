@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support import SEED_PAGE
 
 from search.ingest.pages import PageFormatError, parse_page
-from tests.conftest import SEED_PAGE
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import build_index, ids, searcher_for, write_jsonl
+from support import build_index, ids, searcher_for, write_jsonl
 
 FILLER = "会议强调,要坚持稳中求进工作总基调,推动经济持续回升向好。"
 

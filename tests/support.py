@@ -1,0 +1,170 @@
+"""Helpers the tests share: paths, real indexes, the `baoku` command, a real server.
+
+Tests run against the installed package (`make test` installs a wheel into
+.venv, not an editable checkout), so `baoku` here is the installed console
+script and subprocesses never run from the checkout, where `python -m search`
+would import the source tree instead of what users get.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from search import analysis
+from search.config import Settings
+from search.index import import_paths
+from search.models import SearchRequest, SearchResult
+from search.query import Archive
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = ROOT / "seeds"
+SEED_PAGE = SEEDS_DIR / "000_9abfc11f84c73b14.txt"
+CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+# The console script installed beside this interpreter: what a user types.
+BAOKU = [str(Path(sys.executable).with_name("baoku"))]
+
+
+def settings_for(index_dir: Path, **overrides: object) -> Settings:
+    settings = Settings(index_dir=index_dir, **overrides)  # type: ignore[arg-type]
+    analysis.configure(settings.cache_dir, settings.user_dict)
+    return settings
+
+
+def build_index(paths: list[Path], index_dir: Path, **overrides: object) -> Settings:
+    settings = settings_for(index_dir, **overrides)
+    import_paths(paths, settings)
+    return settings
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    lines = []
+    for n, record in enumerate(records):
+        full = {
+            "id": f"t-{n}",
+            "date": "",
+            "title": "",
+            "section": "测试",
+            "authors": [],
+            "source": "test",
+            "paragraphs": [],
+            **record,
+        }
+        lines.append(json.dumps(full, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+SearchFn = Callable[..., SearchResult]
+
+
+def searcher_for(index_dir: Path) -> SearchFn:
+    archive = Archive(index_dir)
+
+    def search(query: str, **options: object) -> SearchResult:
+        return archive.search(SearchRequest(query=query, **options))  # type: ignore[arg-type]
+
+    return search
+
+
+def ids(result: SearchResult) -> list[str]:
+    """Article ids of the hits, in rank order, without the seed page's file prefix."""
+    return [h.article_id.removeprefix(SEED_PAGE.stem + "-") for h in result.hits]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[str], seconds: float = 120) -> None:
+    """Return once `url` answers with any HTTP status; raise if the server exits or never does.
+
+    A fixture that yielded a server that never answered would turn every test
+    using it into a confusing connection error (or worse, a pass on a stale one).
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if server.poll() is not None:
+                output = server.stderr.read() if server.stderr else ""
+                raise RuntimeError("the server exited: " + output) from None
+            time.sleep(0.1)
+    raise RuntimeError(f"the server never answered {url} in {seconds:.0f} s")
+
+
+@contextmanager
+def running_server(
+    index_dir: Path,
+    seeds_dir: Path = SEEDS_DIR,
+    command: list[str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[tuple[str, list[str]]]:
+    """`baoku serve` (gunicorn, 2 workers) on a free port; yields its URL and, after
+    it stops, its stderr lines in the list."""
+    port = free_port()
+    env = {**os.environ, "BAOKU_INDEX": str(index_dir), "BAOKU_SEEDS_DIR": str(seeds_dir)}
+    server = subprocess.Popen(
+        [*(command or BAOKU), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    log: list[str] = []
+    # Drained as it comes: a server blocked writing to a full pipe would look like a hang.
+    drain = threading.Thread(target=lambda: log.extend(server.stderr or ()), daemon=True)
+    try:
+        wait_until_serving(base + "/api/health", server)
+        drain.start()
+        yield base, log
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if drain.is_alive():
+            drain.join(timeout=10)
+        if server.stderr:
+            server.stderr.close()
+
+
+class Gate:
+    """Holds an import in the middle, deterministically, with no hook in baoku's code.
+
+    Import workers load the user dictionary (`--user-dict`) when they start,
+    after the import has taken its lock and begun deleting and feeding them
+    articles. Here the dictionary is a named pipe nobody writes to, so every
+    worker blocks opening it and the import cannot commit, however fast the
+    machine, until `open()`: a fixed sleep cannot promise that.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "gate-dict.txt"
+        os.mkfifo(self.path)
+
+    def open(self) -> None:
+        """Let the import go on with an empty dictionary: workers still waiting on the pipe
+        see its end; later ones open the regular file put in its place."""
+        holder = os.open(self.path, os.O_RDWR)  # never blocks on Linux; releases the waiters
+        replacement = self.path.with_suffix(".new")
+        replacement.write_text("", "utf-8")
+        os.replace(replacement, self.path)
+        os.close(holder)
