@@ -23,6 +23,7 @@ from pathlib import Path
 
 from search import postings
 from search.models import SearchRequest
+from search.params import search_request
 from search.query import Archive
 
 BENCH = Path(__file__).resolve().parent
@@ -30,7 +31,7 @@ sys.path.insert(0, str(BENCH))
 
 from load import load_queries, percentile  # noqa: E402
 
-WORST = [
+WORST: list[tuple[str, dict[str, str]]] = [
     ("的", {}),
     ("中", {}),
     ("中国", {}),
@@ -81,11 +82,11 @@ def measure(index_dir: Path, queries: list[str], repeats: int, cold: bool) -> Fi
         slowest.append((statistics.median(runs), request.query))
     worst = []
     for query, options in WORST:
-        request = SearchRequest(query, facets=True, **options)
+        request = search_request({"q": query, **options}, facets=True)
         archive.search(request)
-        runs = [timed(archive, request, cold) for _ in range(repeats)]
+        measured = [timed(archive, request, cold) for _ in range(repeats)]
         label = " ".join([query, *(f"{k}={v}" for k, v in options.items())])
-        worst.append((label, statistics.median(t for t, _ in runs), runs[0][1]))
+        worst.append((label, statistics.median(t for t, _ in measured), measured[0][1]))
     archive.close()
     return Figures(
         open_ms=open_ms,

@@ -30,6 +30,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -139,7 +140,7 @@ class Summary:
     p99: float
 
 
-def run_threads(plan: list[str], args: argparse.Namespace) -> tuple[list, float]:
+def run_threads(plan: list[str], args: argparse.Namespace) -> tuple[Any, float]:
     """Every URL of `plan` once, from `args.clients` threads; (status, ms) each."""
     results: list[tuple[int, float]] = []
     lock = threading.Lock()

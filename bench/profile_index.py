@@ -55,7 +55,7 @@ def main() -> None:
 
     started = time.process_time()
     lines = itertools.islice(read_jsonl(args.file), args.limit)
-    articles = [line.item for line in lines if isinstance(getattr(line, "item", None), Article)]
+    articles = [item for line in lines if isinstance(item := getattr(line, "item", None), Article)]
     SECONDS["read + parse JSONL"] = time.process_time() - started
     schema.normalize = timed("normalize", schema.normalize)
     schema.exact_tokens = timed("exact tokens", schema.exact_tokens)

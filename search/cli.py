@@ -7,7 +7,6 @@ problems); no command catches errors itself.
 
 from __future__ import annotations
 
-import datetime
 import json
 import sys
 import time
@@ -22,58 +21,83 @@ from search.config import Settings
 from search.errors import BaokuError
 from search.index import import_paths, index_exists, optimize, remove, stats
 from search.ingest.pages import PageMeta
-from search.models import MAX_PAGE_SIZE, Hit, IndexReport, SearchRequest, SearchResult
+from search.limits import PAGE, PAGE_SIZE
+from search.models import Hit, IndexReport, SearchResult, Snippet
+from search.params import GROUPS, SORTS, date_param, search_request
 from search.query import Archive
-from search.results import to_json
-from search.snippets import to_terminal
+from search.results import stats_to_json, to_json
+from search.snippets import render
 
 # A broken export can have 100,000 bad lines; the first few say what is wrong
 # with it, the rest would bury the other files' problems.
 SKIPS_SHOWN_PER_FILE = 10
 
 
+class _BaokuError(click.ClickException):
+    """A `BaokuError` as click reports it: `Error: <message>` and the error's exit code."""
+
+    def __init__(self, error: BaokuError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+    @property  # click declares exit_code on the class; each BaokuError has its own
+    def exit_code(self) -> int:  # type: ignore[override]
+        return self.error.exit_code
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """Keep a global option in the root context, given before or after the subcommand."""
+    if value is not None and param.name:
+        ctx.find_root().meta[f"baoku.{param.name}"] = value
+
+
+def _global_options() -> list[click.Option]:
+    """`--index` and `--user-dict`, accepted by the group and by every command: users type
+    `baoku search 郑好融 --index DIR` as often as `baoku --index DIR search 郑好融`."""
+    return [
+        click.Option(
+            ["--index", "index_dir"],
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="Index directory (default: index/, or BAOKU_INDEX).",
+        ),
+        click.Option(
+            ["--user-dict"],
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            expose_value=False,
+            callback=_remember,
+            help="Extra jieba words, one per line (ranking and snippets only).",
+        ),
+    ]
+
+
 class BaokuGroup(click.Group):
+    """Maps `BaokuError` to click's error once, and gives every command the global options."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BaokuError as exc:
-            error = click.ClickException(exc.message)
-            error.exit_code = exc.exit_code
-            raise error from None
+            raise _BaokuError(exc) from None
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.extend(_global_options())
+        super().add_command(cmd, name)
 
 
 def _settings(ctx: click.Context, **flags: object) -> Settings:
-    settings = Settings.load({**ctx.obj, **flags})
+    meta = ctx.find_root().meta
+    given = {name: meta.get(f"baoku.{name}") for name in ("index_dir", "user_dict")}
+    settings = Settings.load({**given, **flags})
     analysis.configure(settings.cache_dir, settings.user_dict)
     return settings
 
 
-def _date(value: str | None, name: str) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
-
-
-@click.group(cls=BaokuGroup)
-@click.option(
-    "--index",
-    "index_dir",
-    type=click.Path(path_type=Path),
-    help="Index directory (default: index/, or BAOKU_INDEX).",
-)
-@click.option(
-    "--user-dict",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra jieba words, one per line (ranking and snippets only).",
-)
+@click.group(cls=BaokuGroup, params=_global_options())
 @click.version_option(package_name="baoku")
-@click.pass_context
-def cli(ctx: click.Context, index_dir: Path | None, user_dict: Path | None) -> None:
+def cli() -> None:
     """baoku (报库): full-text search for Chinese newspaper archives."""
-    ctx.obj = {"index_dir": index_dir, "user_dict": user_dict}
 
 
 @cli.command("index")
@@ -99,7 +123,7 @@ def index_command(
     Exit 1 when some files could not be read (they are listed; the rest is indexed).
     """
     settings = _settings(ctx, index_workers=workers)
-    meta = PageMeta(date=_date(page_date, "--date"), paper=paper)
+    meta = PageMeta(date=date_param(page_date, "--date"), paper=paper)
     started = last = time.monotonic()
     with click.progressbar(
         length=1,
@@ -152,22 +176,20 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
 @cli.command("search")
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON result (the API's shape).")
-@click.option(
-    "--group", type=click.Choice(["article", "paragraph"]), default="article", show_default=True
-)
-@click.option(
-    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
-)
+@click.option("--group", type=click.Choice(GROUPS), default=GROUPS[0], show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default=SORTS[0], show_default=True)
 @click.option(
     "--limit",
-    type=click.IntRange(1, MAX_PAGE_SIZE),
-    default=10,
+    type=click.IntRange(PAGE_SIZE.low, PAGE_SIZE.high),
+    default=PAGE_SIZE.default,
     show_default=True,
     help="Hits per page.",
 )
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--from", "date_from", help="Only articles on or after this date (YYYY-MM-DD).")
-@click.option("--to", "date_to", help="Only articles on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--page", type=click.IntRange(PAGE.low, PAGE.high), default=PAGE.default, show_default=True
+)
+@click.option("--from", "date_from", help="Only articles on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--to", "date_to", help="Only articles on or before this date (YYYY[-MM[-DD]]).")
 @click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
 @click.pass_context
 def search_command(
@@ -186,15 +208,8 @@ def search_command(
     title: author: section: date:2024-01..2024-03."""
     settings = _settings(ctx)
     archive = Archive(settings.index_dir)
-    request = SearchRequest(
-        query=query,
-        group=group,
-        sort=sort,
-        page=page,
-        size=limit,  # type: ignore[arg-type]
-        date_from=_date(date_from, "--from"),
-        date_to=_date(date_to, "--to"),
-    )
+    params = {"q": query, "group": group, "sort": sort, "page": str(page), "size": str(limit)}
+    request = search_request({**params, "from": date_from, "to": date_to})
     result = archive.search(request)
     if as_json:
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
@@ -228,8 +243,14 @@ def _render_hit(rank: int, hit: Hit, color: bool) -> str:
     return (
         f"{rank}. {heading}  [{hit.article_id}]\n"
         f"   {' · '.join(m for m in meta if m)}\n"
-        f"   {to_terminal(hit.snippet, color)}"
+        f"   {_snippet(hit.snippet, color)}"
     )
+
+
+def _snippet(snippet: Snippet, color: bool) -> str:
+    """The snippet with its matches in bold red on a terminal, plain otherwise."""
+    marked = (lambda s: click.style(s, fg="red", bold=True)) if color else str
+    return render(snippet, str, marked)
 
 
 @cli.command("stats")
@@ -237,16 +258,7 @@ def _render_hit(rank: int, hit: Hit, color: bool) -> str:
 @click.pass_context
 def stats_command(ctx: click.Context, as_json: bool) -> None:
     """Articles, paragraphs, files, size and last update of the index."""
-    s = stats(_settings(ctx))
-    data = {
-        "index": s.path,
-        "articles": s.articles,
-        "paragraphs": s.paragraphs,
-        "files": s.files,
-        "size_mb": round(s.size_bytes / 1e6, 1),
-        "segments": s.segments,
-        "updated": s.updated.isoformat(timespec="seconds") if s.updated else None,
-    }
+    data = stats_to_json(stats(_settings(ctx)))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:

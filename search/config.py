@@ -65,7 +65,7 @@ class Settings:
         return cls(**{k: _coerce(cls, k, v) for k, v in values.items()})
 
 
-def _coerce(cls: type[Settings], name: str, value: object) -> object:
+def _coerce(cls: type[Settings], name: str, value: object) -> Any:
     default = next(f for f in dataclasses.fields(cls) if f.name == name)
     kind = default.type
     try:

@@ -213,8 +213,11 @@ def _jsonl_articles(path: Path, run: _Run, known: dict[str, str]) -> Iterator[Ar
     key = str(path)
     lines: dict[str, str] = {}
     for line in read_jsonl(path, run.advance, known):
-        if isinstance(line, Skipped) or isinstance(line.item, Skipped):
-            run.skipped.append(line if isinstance(line, Skipped) else line.item)
+        if isinstance(line, Skipped):
+            run.skipped.append(line)
+            continue
+        if isinstance(line.item, Skipped):
+            run.skipped.append(line.item)
             continue
         article_id = known[line.digest] if line.item is None else line.item.id
         if run.accept(key, article_id, line.number):

@@ -139,9 +139,7 @@ class Snapshot:
         self.parents = np.flatnonzero(live & is_parent)
         self.units = np.flatnonzero(live & ~is_parent & (self.parent_of >= 0))
         self.live = live
-        self.lengths = {
-            field: joined(lambda s, _, f=field: s.lengths[f]) for field in LENGTH_FIELDS
-        }
+        self.lengths = {field: joined(_lengths_of(field)) for field in LENGTH_FIELDS}
         self.average = {
             field: float(self.lengths[field][docs].mean()) if len(docs) else 1.0
             for field, docs in (
@@ -235,6 +233,7 @@ class Coded:
         return {name: code for code, name in enumerate(self.names)}
 
     def row_of(self, positions: np.ndarray) -> np.ndarray:
+        assert self.start is not None, "a single-valued column has one code per row"
         return np.searchsorted(self.start, positions, side="right") - 1
 
 
@@ -246,6 +245,10 @@ def _coded(values: list[str]) -> Coded:
     names = sorted({v for v in values if v})
     index = {name: code for code, name in enumerate(names)}
     return Coded(names, np.array([index.get(v, -1) for v in values], dtype=np.int64))
+
+
+def _lengths_of(field: str) -> Callable[[Segment, int], np.ndarray]:
+    return lambda segment, _offset: segment.lengths[field]
 
 
 class Evaluator:
@@ -443,6 +446,7 @@ def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _keys(segment: Segment, field: str, term: str, chosen: np.ndarray | None) -> np.ndarray:
     postings = segment.postings(field, term, positions=True)
     owners = np.repeat(postings.docs, postings.freqs.astype(np.int64))
+    assert postings.positions is not None  # asked for with positions=True
     positions = postings.positions.astype(np.int64)
     if chosen is not None:
         keep = chosen[owners]

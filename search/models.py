@@ -130,7 +130,6 @@ class SearchResult:
 
 GroupBy = Literal["article", "paragraph"]
 SortBy = Literal["relevance", "date"]
-MAX_PAGE_SIZE = 1000
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.reading import TermNotFound
+from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
@@ -215,6 +215,8 @@ def _segments_of(searcher: Searcher) -> list[tuple[Segment, int]]:
     found = []
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
+        if isinstance(reader, EmptyReader):  # an index with no segment yet: nothing to read
+            continue
         key = reader._segment.segment_id()
         segment = _SEGMENTS.get(key)
         if segment is None:

@@ -21,33 +21,17 @@ import numpy as np
 
 from search import querylang as ql
 from search.analysis import normalize, squeeze
-from search.errors import ArticleNotFound, BadParameter
+from search.errors import ArticleNotFound
 from search.index import open_index
+from search.limits import FACET_VALUES, SUGGESTIONS
 from search.matching import Coded, Evaluator, Matches, Snapshot
-from search.models import MAX_PAGE_SIZE, Counts, Facets, Hit, SearchRequest, SearchResult
+from search.models import Counts, Facets, Hit, SearchRequest, SearchResult
+from search.params import validate
 from search.postings import IndexView
 from search.schema import TITLE_UNIT
 from search.snippets import make_snippet
 
-MAX_PAGE = 1000
-SUGGEST_LIMIT = 10
-SUGGEST_SCAN = 2000
-FACET_TOP = 20
-
-
-def validate(request: SearchRequest) -> None:
-    if not 1 <= request.size <= MAX_PAGE_SIZE:
-        raise BadParameter(f"page size must be 1..{MAX_PAGE_SIZE}, got {request.size}")
-    if not 1 <= request.page <= MAX_PAGE:
-        raise BadParameter(f"page must be 1..{MAX_PAGE}, got {request.page}")
-    if request.page * request.size > 10 * MAX_PAGE_SIZE * 10:
-        raise BadParameter("page × size goes past the first 100,000 hits; narrow the query")
-    if request.group not in ("article", "paragraph"):
-        raise BadParameter(f"group must be article or paragraph, got {request.group!r}")
-    if request.sort not in ("relevance", "date"):
-        raise BadParameter(f"sort must be relevance or date, got {request.sort!r}")
-    if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise BadParameter("the date range ends before it starts")
+SUGGEST_SCAN = 2000  # dictionary words looked at per suggestion request
 
 
 def with_dates(node: ql.Node, request: SearchRequest) -> ql.Node:
@@ -90,10 +74,11 @@ def _ranked(found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
     return docs[order[:limit]]
 
 
-def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_TOP) -> Facets:
+def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_VALUES) -> Facets:
     """Sections, authors and months of every matching article, from column arrays."""
     rows = snap.rows(parents)
     authors = snap.authors
+    assert authors.start is not None  # multi-valued: each row's run of codes
     starts, spans = authors.start[rows], authors.start[rows + 1] - authors.start[rows]
     # Every code of every row: each row's run of positions, laid end to end.
     positions = np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
@@ -237,7 +222,7 @@ class Archive:
             first = _title_tier(answer)
         return answer, _ranked(found, first, limit)
 
-    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
+    def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
         """Completions for a typed prefix: author names first, then frequent words.
 
         Reads only the term dictionaries (no postings), so it is cheap enough

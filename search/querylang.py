@@ -20,12 +20,12 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from search.analysis import normalize, squeeze
-from search.errors import QuerySyntaxError
+from search.errors import BadParameter, BaokuError, QuerySyntaxError
+from search.limits import QUERY_CHARS, QUERY_NESTING, QUERY_TERMS
 
-MAX_QUERY_CHARS = 500
-MAX_TERMS = 64
 TEXT_FIELDS = ("title", "author", "section")
 
 
@@ -92,10 +92,8 @@ def _clean(raw: str) -> str:
 
 def parse(raw: str) -> Node:
     """The syntax tree of a user's query; `QuerySyntaxError` with one clear message."""
-    if len(raw) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(
-            f"query is too long ({len(raw)} characters; at most {MAX_QUERY_CHARS})"
-        )
+    if len(raw) > QUERY_CHARS:
+        raise QuerySyntaxError(f"query is too long ({len(raw)} characters; at most {QUERY_CHARS})")
     tokens = _tokens(_clean(raw))
     parser = _Parser(tokens)
     node = parser.expression()
@@ -105,8 +103,8 @@ def parse(raw: str) -> Node:
         raise QuerySyntaxError(
             "the query needs at least one term to search for, not only NOT or date:"
         )
-    if parser.text_count > MAX_TERMS:
-        raise QuerySyntaxError(f"too many terms ({parser.text_count}; at most {MAX_TERMS})")
+    if parser.text_count > QUERY_TERMS:
+        raise QuerySyntaxError(f"too many terms ({parser.text_count}; at most {QUERY_TERMS})")
     return node
 
 
@@ -197,16 +195,19 @@ class _Parser:
             item = self.unary()
             return Not(item) if item is not None else None
         if kind == "lpar":
-            if self.depth >= 16:
-                raise QuerySyntaxError("parentheses are nested too deeply (at most 16 levels)")
+            if self.depth >= QUERY_NESTING:
+                raise QuerySyntaxError(
+                    f"parentheses are nested too deeply (at most {QUERY_NESTING} levels)"
+                )
             self.depth += 1
             inner = self.expression()
             self.depth -= 1
-            if self.peek() is not None and self.peek()[0] == "rpar":
+            closing = self.peek()
+            if closing is not None and closing[0] == "rpar":
                 self.pos += 1
             return inner
         if kind == "text":
-            field, raw, slop = value  # type: ignore[misc]
+            field, raw, slop = cast(tuple[str | None, str, int | None], value)
             return self.text(field, raw, slop)
         return None  # a lone AND/OR where a term was expected
 
@@ -242,14 +243,24 @@ def _has_positive_text(node: Node) -> bool:
     return False
 
 
-_MONTH = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
-def parse_date(text: str, end: bool = False) -> datetime.date:
-    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first (or last) day."""
-    match = _MONTH.match(text.strip())
+def parse_date(
+    text: str,
+    end: bool = False,
+    name: str = "date",
+    error: type[BaokuError] = BadParameter,
+) -> datetime.date:
+    """YYYY, YYYY-MM or YYYY-MM-DD; a partial date means its first (or, with `end`, last) day.
+
+    The one date parser: `date:` in a query (a `QuerySyntaxError`), and the
+    CLI's `--from/--to` and the API's `from`/`to` (a `BadParameter` naming
+    the option), so `--to 2024-03` and `date:..2024-03` mean the same day.
+    """
+    match = _DATE.match(text.strip())
     if not match:
-        raise QuerySyntaxError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise error(f"{name}: bad date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match[1])
     month = int(match[2]) if match[2] else (12 if end else 1)
     try:
@@ -257,8 +268,8 @@ def parse_date(text: str, end: bool = False) -> datetime.date:
             return datetime.date(year, month, int(match[3]))
         day = calendar.monthrange(year, month)[1] if end else 1
         return datetime.date(year, month, day)
-    except ValueError as exc:
-        raise QuerySyntaxError(f"bad date {text!r}: {exc}") from exc
+    except ValueError as exc:  # day 31 of a 30-day month, month 13 (IllegalMonthError)
+        raise error(f"{name}: bad date {text!r} ({exc})") from None
 
 
 def _date_range(raw: str) -> DateRange:
@@ -266,8 +277,8 @@ def _date_range(raw: str) -> DateRange:
         first, _, last = raw.partition("..")
     else:
         first = last = raw
-    start = parse_date(first) if first.strip() else None
-    end = parse_date(last, end=True) if last.strip() else None
+    start = parse_date(first, error=QuerySyntaxError) if first.strip() else None
+    end = parse_date(last, end=True, error=QuerySyntaxError) if last.strip() else None
     if start is None and end is None:
         raise QuerySyntaxError("date: needs a date or range, e.g. date:2024-01..2024-03")
     if start and end and start > end:

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from search.models import Facets, Hit, SearchResult
+from search.models import Facets, Hit, IndexStats, SearchResult
 from search.snippets import mark_all_html, to_html
 
 
@@ -52,6 +52,21 @@ def article_to_json(stored: dict[str, Any], needles: list[str]) -> dict[str, Any
     }
 
 
+def stats_to_json(stats: IndexStats) -> dict[str, Any]:
+    """`baoku stats --json` and /api/health: "empty" until the first article is indexed
+    (a folder with no pages, or a first import killed before it committed)."""
+    return {
+        "status": "ok" if stats.articles else "empty",
+        "index": stats.path,
+        "articles": stats.articles,
+        "paragraphs": stats.paragraphs,
+        "files": stats.files,
+        "size_mb": round(stats.size_bytes / 1e6, 1),
+        "segments": stats.segments,
+        "updated": stats.updated.isoformat(timespec="seconds") if stats.updated else None,
+    }
+
+
 def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
     if facets is None:
         return {"section": [], "author": [], "month": []}
@@ -65,6 +80,7 @@ def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+EXPORT_FORMATS = ("csv", "jsonl")  # what /api/export streams: `csv_lines`, `jsonl_lines`
 EXPORT_FIELDS = ("id", "date", "title", "section", "authors", "matches", "permalink")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
-
-import click
 
 from search.analysis import normalize
 from search.models import Snippet
@@ -110,13 +108,17 @@ def _merge(spans: object) -> list[tuple[int, int]]:
     return merged
 
 
-def _render(snippet: Snippet, plain: object, marked: object) -> str:
+def render(snippet: Snippet, plain: Callable[[str], str], marked: Callable[[str], str]) -> str:
+    """The snippet's text through `plain`, its marks through `marked`, … where it was cut.
+
+    Renderers supply the markup: `to_html` here, terminal colours in cli.py.
+    """
     parts = ["…"] if snippet.cut_before else []
     pos = 0
     for s, e in snippet.marks:
-        parts += [plain(snippet.text[pos:s]), marked(snippet.text[s:e])]  # type: ignore[operator]
+        parts += [plain(snippet.text[pos:s]), marked(snippet.text[s:e])]
         pos = e
-    parts.append(plain(snippet.text[pos:]))  # type: ignore[operator]
+    parts.append(plain(snippet.text[pos:]))
     if snippet.cut_after:
         parts.append("…")
     return "".join(parts)
@@ -124,11 +126,7 @@ def _render(snippet: Snippet, plain: object, marked: object) -> str:
 
 def to_html(snippet: Snippet) -> str:
     """Escaped archive text; `<mark>` is the only markup."""
-    return _render(snippet, escape, lambda s: f"<mark>{escape(s)}</mark>")
-
-
-def to_terminal(snippet: Snippet, color: bool) -> str:
-    return _render(snippet, str, (lambda s: click.style(s, fg="red", bold=True)) if color else str)
+    return render(snippet, escape, lambda s: f"<mark>{escape(s)}</mark>")
 
 
 def mark_all_html(text: str, needles: Sequence[str]) -> str:

@@ -152,14 +152,16 @@ def _drafts(blocks: list[str]) -> list[_Draft]:
         if level and level <= 2:
             following = _heading(blocks[i + 1])[0] if i + 1 < len(blocks) else 0
             if following == 3:
-                section, current = text, None
+                # A bare `##` banner names no section: None, not "" (an empty facet value).
+                section, current = text or None, None
             else:
                 section = None
                 current = _Draft(title=text, section=None, is_feature=True)
                 drafts.append(current)
         elif level:
             if current is not None and current.is_feature:
-                current.paragraphs.append(Paragraph(text, "subhead"))
+                if text:  # a bare `###` is no subhead; "" would show as an empty paragraph
+                    current.paragraphs.append(Paragraph(text, "subhead"))
             else:
                 current = _Draft(title=text, section=section)
                 drafts.append(current)
@@ -174,7 +176,8 @@ def _drafts(blocks: list[str]) -> list[_Draft]:
 def _add_block(draft: _Draft, text: str) -> None:
     fresh = not any(p.kind == "body" for p in draft.paragraphs)
     if fresh and draft.subtitle is None and text.startswith("——") and not draft.paragraphs:
-        draft.subtitle = text.lstrip("—").strip()
+        # A bare `——` is a rule, not a subtitle: None, never "" shown as an empty subtitle.
+        draft.subtitle = text.lstrip("—").strip() or None
         return
     if fresh and _BYLINE_LINE.match(text) and not draft.authors:
         draft.authors.extend(_names(text))

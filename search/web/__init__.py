@@ -69,7 +69,11 @@ def _cors_origin(configured: str, origin: str | None) -> str | None:
 
 
 def _error(code: str, message: str, status: int) -> ResponseReturnValue:
-    """JSON for /api, a small page elsewhere: never a stack trace."""
+    """JSON for /api; elsewhere the search page with the message above its (kept) form,
+    so a bad query is corrected where it was typed. Never a stack trace."""
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": message}}), status
-    return render_template("error.html", status=status, message=message), status
+    from search.web.views import page_form
+
+    page = render_template("search.html", form=page_form(), result=None, error=message)
+    return page, status

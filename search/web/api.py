@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -18,24 +17,25 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from search import params
 from search.config import Settings
 from search.errors import BadParameter
 from search.index import stats
+from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
 from search.models import SearchRequest
 from search.query import Archive
 from search.querylang import parse, positive_texts
 from search.results import (
+    EXPORT_FORMATS,
     article_to_json,
     csv_lines,
     export_row,
     facets_to_json,
     jsonl_lines,
+    stats_to_json,
     to_json,
 )
 from search.web.openapi import openapi_spec
-
-MAX_API_PAGE_SIZE = 100
-EXPORT_CAP = 10_000  # articles per export; documented in the README
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -52,43 +52,12 @@ def archive() -> Archive:
     return ext["baoku_archive"]
 
 
-def parse_int(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be a whole number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise BadParameter(f"{name} must be {low}..{high}, got {value}")
-    return value
-
-
-def parse_date(name: str) -> datetime.date | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
-
-
 def search_request(size: int | None = None) -> SearchRequest:
     """The query string's search, as the API and the search page both read it."""
-    return SearchRequest(
-        query=request.args.get("q", ""),
-        group=request.args.get("group") or "article",  # type: ignore[arg-type]
-        sort=request.args.get("sort") or "relevance",  # type: ignore[arg-type]
-        page=parse_int("page", 1, 1, 1000),
-        size=size or parse_int("size", 10, 1, MAX_API_PAGE_SIZE),
-        date_from=parse_date("from"),
-        date_to=parse_date("to"),
-        section=request.args.get("section") or None,
-        author=request.args.get("author") or None,
-        facets=True,
-    )
+    args = request.args.to_dict()
+    if size is not None:
+        args["size"] = str(size)
+    return params.search_request(args, facets=True)
 
 
 @api.get("/search")
@@ -99,12 +68,10 @@ def search() -> ResponseReturnValue:
 
 @api.get("/export")
 def export() -> ResponseReturnValue:
-    """Every matching article (up to EXPORT_CAP), streamed as CSV or JSONL."""
-    kind = request.args.get("format", "csv")
-    if kind not in ("csv", "jsonl"):
-        raise BadParameter(f"format must be csv or jsonl, got {kind!r}")
+    """Every matching article (up to EXPORT_ARTICLES), streamed as CSV or JSONL."""
+    kind = params.choice(request.args.get("format"), EXPORT_FORMATS, "format")
     search = replace(search_request(), group="article", page=1, size=1, facets=False)
-    hits = archive().export(search, EXPORT_CAP)  # errors surface here, before streaming
+    hits = archive().export(search, EXPORT_ARTICLES)  # errors surface here, before streaming
 
     def rows() -> Iterator[dict[str, Any]]:
         for hit in hits:
@@ -134,8 +101,8 @@ def query_needles() -> list[str]:
 @api.get("/suggest")
 def suggest() -> ResponseReturnValue:
     prefix = request.args.get("q", "")
-    if len(prefix) > 50:
-        raise BadParameter("a suggestion prefix is at most 50 characters")
+    if len(prefix) > SUGGEST_PREFIX_CHARS:
+        raise BadParameter(f"a suggestion prefix is at most {SUGGEST_PREFIX_CHARS} characters")
     return jsonify({"query": prefix, "suggestions": archive().suggest(prefix)})
 
 
@@ -146,13 +113,4 @@ def openapi() -> ResponseReturnValue:
 
 @api.get("/health")
 def health() -> ResponseReturnValue:
-    s = stats(_settings())
-    return jsonify(
-        {
-            "status": "ok",
-            "index": s.path,
-            "articles": s.articles,
-            "paragraphs": s.paragraphs,
-            "updated": s.updated.isoformat(timespec="seconds") if s.updated else None,
-        }
-    )
+    return jsonify(stats_to_json(stats(_settings())))

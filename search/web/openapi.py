@@ -5,6 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from search import __version__
+from search.limits import (
+    DEEPEST_HIT,
+    EXPORT_ARTICLES,
+    FILTER_CHARS,
+    PAGE,
+    PAGE_SIZE,
+    QUERY_CHARS,
+    SUGGEST_PREFIX_CHARS,
+    SUGGESTIONS,
+    Limit,
+)
+from search.params import GROUPS, SORTS
+from search.results import EXPORT_FORMATS
 
 
 def _param(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
@@ -21,24 +34,36 @@ _ERROR = {
     "description": "Error",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
+
+
+def _integer(limit: Limit) -> dict[str, Any]:
+    return {
+        "type": "integer",
+        "minimum": limit.low,
+        "maximum": limit.high,
+        "default": limit.default,
+    }
+
+
+_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
 _SEARCH_PARAMS = [
     _param(
         "q",
         'Query: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ), title: author: section: date:',
-        {"type": "string", "maxLength": 500},
+        {"type": "string", "maxLength": QUERY_CHARS},
         True,
     ),
-    _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000}),
-    _param("size", "Hits per page", {"type": "integer", "minimum": 1, "maximum": 100}),
-    _param("from", "Earliest date", {"type": "string", "format": "date"}),
-    _param("to", "Latest date", {"type": "string", "format": "date"}),
-    _param("section", "Exact section (a facet value)", {"type": "string"}),
-    _param("author", "Exact author (a facet value)", {"type": "string"}),
-    _param("sort", "Order", {"type": "string", "enum": ["relevance", "date"]}),
+    _param("page", "Page number", _integer(PAGE)),
+    _param("size", f"Hits per page (page × size ≤ {DEEPEST_HIT})", _integer(PAGE_SIZE)),
+    _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", _DATE),
+    _param("to", "Latest date: YYYY, YYYY-MM (its last day) or YYYY-MM-DD", _DATE),
     _param(
-        "group",
-        "One hit per article or per paragraph",
-        {"type": "string", "enum": ["article", "paragraph"]},
+        "section", "Exact section (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}
+    ),
+    _param("author", "Exact author (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}),
+    _param("sort", "Order", {"type": "string", "enum": list(SORTS)}),
+    _param(
+        "group", "One hit per article or per paragraph", {"type": "string", "enum": list(GROUPS)}
     ),
 ]
 _COUNT = {
@@ -93,13 +118,13 @@ def openapi_spec() -> dict[str, Any]:
             },
             "/api/export": {
                 "get": {
-                    "summary": "Every matching article (at most 10,000), streamed",
+                    "summary": f"Every matching article (at most {EXPORT_ARTICLES:,}), streamed",
                     "parameters": [
                         *_SEARCH_PARAMS,
                         _param(
                             "format",
                             "csv (UTF-8 with BOM) or jsonl",
-                            {"type": "string", "enum": ["csv", "jsonl"]},
+                            {"type": "string", "enum": list(EXPORT_FORMATS)},
                         ),
                     ],
                     "responses": {
@@ -117,8 +142,10 @@ def openapi_spec() -> dict[str, Any]:
             },
             "/api/suggest": {
                 "get": {
-                    "summary": "Up to 10 completions for a prefix (names, frequent words)",
-                    "parameters": [_param("q", "Prefix", {"type": "string", "maxLength": 50})],
+                    "summary": f"Up to {SUGGESTIONS} completions of a prefix (names, words)",
+                    "parameters": [
+                        _param("q", "Prefix", {"type": "string", "maxLength": SUGGEST_PREFIX_CHARS})
+                    ],
                     "responses": _ok(
                         {
                             "type": "object",
@@ -136,11 +163,15 @@ def openapi_spec() -> dict[str, Any]:
                     "responses": _ok(
                         {
                             "type": "object",
+                            "required": ["status", "index", "articles", "paragraphs"],
                             "properties": {
-                                "status": {"type": "string"},
+                                "status": {"type": "string", "enum": ["ok", "empty"]},
                                 "index": {"type": "string"},
                                 "articles": {"type": "integer"},
                                 "paragraphs": {"type": "integer"},
+                                "files": {"type": "integer"},
+                                "size_mb": {"type": "number"},
+                                "segments": {"type": "integer"},
                                 "updated": _NULLABLE_STRING,
                             },
                         }

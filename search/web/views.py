@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from flask import Blueprint, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from search.errors import BaokuError
+from search.limits import PAGE_SIZE
 from search.models import Counts
 from search.results import article_to_json, facets_to_json, to_json
 from search.web.api import archive, query_needles, search_request
 
 views = Blueprint("views", __name__)
-PAGE_SIZE = 10
 FORM_FIELDS = ("q", "from", "to", "sort", "group", "section", "author")
 BAR_WIDTH, CHART_HEIGHT = 6, 60
 
@@ -43,26 +44,23 @@ def timeline_svg(months: Counts) -> Markup:
 @views.app_template_global()
 def search_url(form: dict[str, str], **changes: object) -> str:
     """A shareable URL for the form with some fields changed; empty fields left out."""
-    args = {k: v for k, v in {**form, **changes}.items() if v not in ("", None)}
+    args: dict[str, Any] = {k: v for k, v in {**form, **changes}.items() if v not in ("", None)}
     return url_for("views.search_page", **args)
+
+
+def page_form() -> dict[str, str]:
+    """The search form as the request filled it in (also shown, kept, on an error page)."""
+    return {k: request.args.get(k, "") for k in FORM_FIELDS}
 
 
 @views.get("/")
 def search_page() -> ResponseReturnValue:
-    query = request.args.get("q", "").strip()
-    form = {k: request.args.get(k, "") for k in FORM_FIELDS}
-    result, error = None, None
-    if query:
-        try:
-            found = archive().search(search_request(size=PAGE_SIZE))
-            result = {**to_json(found), "facets": facets_to_json(found.facets)}
-            result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
-        except BaokuError as exc:
-            if exc.http_status != 400:
-                raise
-            error = exc.message
-    status = 400 if error else 200
-    return render_template("search.html", form=form, result=result, error=error), status
+    result = None
+    if request.args.get("q", "").strip():
+        found = archive().search(search_request(size=PAGE_SIZE.default))
+        result = {**to_json(found), "facets": facets_to_json(found.facets)}
+        result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
+    return render_template("search.html", form=page_form(), result=result, error=None)
 
 
 @views.get("/embed.js")

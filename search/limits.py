@@ -1,0 +1,42 @@
+"""The one table of limits: request validation, click options and the OpenAPI description read it.
+
+Each limit protects something a user would notice: a query so long that it
+cannot be a journalist's question (and would make a request line no proxy
+passes), a page so deep that ranking it costs more than the whole search, an
+export so large that it is a copy of the archive. Changing a number here
+changes the CLI's `--help`, the API's validation and its OpenAPI schema at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    low: int
+    high: int
+    default: int
+    what: str  # how the error message and the docs name it
+
+    def check(self, value: int) -> int:
+        """`value` when inside the limit; else `BadParameter` naming the limit."""
+        from search.errors import BadParameter  # errors imports nothing; this stays acyclic
+
+        if not self.low <= value <= self.high:
+            raise BadParameter(f"{self.what} must be {self.low}..{self.high}, got {value}")
+        return value
+
+
+QUERY_CHARS = 500  # characters of a query, before normalisation
+QUERY_TERMS = 64  # strings to find in one query
+QUERY_NESTING = 16  # levels of parentheses
+FILTER_CHARS = 200  # an exact section or author filter (a facet value)
+SUGGEST_PREFIX_CHARS = 50
+SUGGESTIONS = 10  # completions returned for a prefix
+FACET_VALUES = 20  # values listed per facet (counts are over all hits)
+EXPORT_ARTICLES = 10_000  # articles in one export
+
+PAGE = Limit(1, 1000, 1, "page")
+PAGE_SIZE = Limit(1, 1000, 10, "page size")
+DEEPEST_HIT = 100_000  # page × page size: how far into a ranking anyone may page
