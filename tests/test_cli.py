@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from support import BAOKU, SEED_PAGE, write_jsonl
+
 from search.cli import cli
-from tests.conftest import SEED_PAGE, write_jsonl
 
 HIT_KEYS = {
     "article_id",
@@ -172,27 +174,27 @@ def test_folder_documentation_is_not_imported_as_pages(runner, tmp_path):
 
 def test_python_m_search_prints_no_jieba_chatter(tmp_path):
     """jieba logs "Building prefix dict…" and cache errors to stderr; none may show."""
-    import os
-    import subprocess
-    import sys
-
     env = {
         **os.environ,
         "BAOKU_INDEX": str(tmp_path / "index"),
         "BAOKU_CACHE_DIR": "/dev/null/not-a-dir",
     }  # unwritable: falls back quietly
+    # From another directory: in the checkout, -m would import the source tree.
+    python_m = [sys.executable, "-m", "search"]
     index = subprocess.run(
-        [sys.executable, "-m", "search", "index", str(SEED_PAGE)],
+        [*python_m, "index", str(SEED_PAGE)],
         capture_output=True,
         text=True,
         env=env,
+        cwd=tmp_path,
         timeout=120,
     )
     search = subprocess.run(
-        [sys.executable, "-m", "search", "search", "郑好融"],
+        [*python_m, "search", "郑好融"],
         capture_output=True,
         text=True,
         env=env,
+        cwd=tmp_path,
         timeout=120,
     )
     assert index.returncode == 0 and search.returncode == 0, index.stderr + search.stderr
@@ -229,11 +231,49 @@ def test_reported_peak_memory_is_the_imports_own(tmp_path):
     ballast = bytearray(400 * 1024 * 1024)
     ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # resident, not just mapped
     done = subprocess.run(
-        [sys.executable, "-m", "search", "--index", str(tmp_path / "i"), "index", str(SEED_PAGE)],
+        [*BAOKU, "--index", str(tmp_path / "i"), "index", str(SEED_PAGE)],
         capture_output=True,
         text=True,
         check=True,
     )
     del ballast
-    peak = int(re.search(r"peak memory (\d+) MB", done.stdout)[1])
+    found = re.search(r"peak memory (\d+) MB", done.stdout)
+    assert found, done.stdout
+    peak = int(found[1])
     assert 0 < peak < 300, done.stdout
+
+
+def test_global_options_work_before_and_after_the_command(runner, seed_index, tmp_path):
+    """Users type `baoku search 郑好融 --index DIR` as often as `baoku --index DIR search …`."""
+    after = runner.invoke(cli, ["search", "郑好融", "--json", "--index", str(seed_index)])
+    before = runner.invoke(cli, ["--index", str(seed_index), "search", "郑好融", "--json"])
+    assert after.exit_code == before.exit_code == 0, after.output + before.output
+    assert json.loads(after.output)["hits"] == json.loads(before.output)["hits"]
+    stats = runner.invoke(cli, ["stats", "--json", "--index", str(seed_index)])
+    assert json.loads(stats.output)["articles"] == 7
+    missing = runner.invoke(cli, ["search", "郑好融", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "no index at" in missing.output
+
+
+def test_dates_are_parsed_one_way_for_options_and_queries(runner, tmp_path):
+    """`--to 2024-03` means the end of March, as `date:..2024-03` does; a bad date is one
+    line naming the option, exit 2."""
+    src = write_jsonl(
+        tmp_path / "d.jsonl",
+        [
+            {"id": "march", "date": "2024-03-31", "title": "三月", "paragraphs": ["报库日期。"]},
+            {"id": "april", "date": "2024-04-01", "title": "四月", "paragraphs": ["报库日期。"]},
+        ],
+    )
+    index_dir = tmp_path / "index"
+    assert run(runner, index_dir, "index", str(src)).exit_code == 0
+
+    def found(*args: str) -> list[str]:
+        out = run(runner, index_dir, "search", *args, "--json")
+        assert out.exit_code == 0, out.output
+        return sorted(h["article_id"] for h in json.loads(out.output)["hits"])
+
+    assert found("报库日期", "--to", "2024-03") == found("报库日期 date:..2024-03") == ["march"]
+    assert found("报库日期", "--from", "2024-04") == ["april"]
+    bad = run(runner, index_dir, "search", "报库日期", "--from", "2024-13")
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "from: bad date" in bad.output

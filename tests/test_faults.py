@@ -16,17 +16,16 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from support import BAOKU, CORPUS_DIR, SEED_PAGE, Gate, settings_for, write_jsonl
 
 from search.index import LOCK
 from search.web import create_app
-from tests.conftest import CORPUS_DIR, SEED_PAGE, settings_for, write_jsonl
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
 SEED_ARTICLES = 7
@@ -39,7 +38,7 @@ PD1998_ARTICLES = 3148
 
 def baoku(index_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "search", "--index", str(index_dir), *args],
+        [*BAOKU, "--index", str(index_dir), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -111,10 +110,13 @@ def lock_holder(lock_file: Path) -> int | None:
 
 
 @contextmanager
-def background_import(index_dir: Path, *paths: Path) -> Iterator[subprocess.Popen[str]]:
+def background_import(
+    index_dir: Path, *paths: Path, gate: Gate | None = None
+) -> Iterator[subprocess.Popen[str]]:
     """`baoku index` in its own process group (so kill -9 reaches its workers), reaped after."""
+    extra = ["--user-dict", str(gate.path)] if gate else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "search", "--index", str(index_dir), "index", *map(str, paths)],
+        [*BAOKU, "--index", str(index_dir), "index", *map(str, paths), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -163,17 +165,17 @@ def test_second_import_is_refused_while_the_first_commits_intact(tmp_path, index
         [{"id": "late-1", "title": "晚到稿件", "paragraphs": ["宝库夜班稿。"]}],
     )
     client = create_app(settings_for(index_dir)).test_client()
-    with background_import(index_dir, PD1998) as first:
+    gate = Gate(tmp_path)
+    with background_import(index_dir, PD1998, gate=gate) as first:
         wait_for_lock(first, index_dir / LOCK)
-        second = baoku(index_dir, "index", str(late))
-        overlapped = first.poll() is None  # so the second ran wholly inside the first's lock
+        second = baoku(index_dir, "index", str(late))  # wholly inside the first's lock
+        gate.open()
         health = []
         while first.poll() is None:
             response = client.get("/api/health")
             health.append((response.status_code, response.get_json().get("articles")))
             time.sleep(0.02)
         _, first_stderr = first.communicate()
-    assert overlapped, "the first import ended before the second: use a bigger input"
     message = error_line(second)
     assert "another `baoku index` is writing" in message and str(index_dir) in message
     assert first.returncode == 0, first_stderr
@@ -190,12 +192,25 @@ def test_second_import_is_refused_while_the_first_commits_intact(tmp_path, index
 # 2. kill -9 in the middle of an import
 
 
-def test_kill_9_mid_import_keeps_the_last_commit_and_reimport_has_no_duplicates(index_dir):
+def wait_for_workers(process: subprocess.Popen[str], count: int = 2) -> None:
+    """Until `process` has started its analysis workers (children in /proc)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    for _ in range(1200):
+        if len(children.read_text().split()) >= count:
+            return
+        if process.poll() is not None:
+            pytest.fail(f"the import ended before its workers started: {process.communicate()}")
+        time.sleep(0.05)
+    pytest.fail("the import never started its workers")
+
+
+def test_kill_9_mid_import_keeps_the_last_commit_and_reimport_has_no_duplicates(
+    index_dir, tmp_path
+):
     before = set(os.listdir(index_dir))
-    with background_import(index_dir, PD1998) as victim:
+    with background_import(index_dir, PD1998, gate=Gate(tmp_path)) as victim:
         wait_for_lock(victim, index_dir / LOCK)
-        time.sleep(1.5)  # the workers are analysing by now
-        assert victim.poll() is None, "the import finished before the kill: use a bigger input"
+        wait_for_workers(victim)  # mid-import: old copies deleted, articles queued, uncommitted
         os.killpg(victim.pid, signal.SIGKILL)
         victim.wait()
     assert victim.returncode == -signal.SIGKILL
@@ -214,6 +229,33 @@ def test_kill_9_mid_import_keeps_the_last_commit_and_reimport_has_no_duplicates(
     assert article_count(index_dir) == SEED_ARTICLES + PD1998_ARTICLES
     assert total(index_dir, "的", "--from", "1998-01-01") == pd_hits(records)
     assert not leftovers & set(os.listdir(index_dir))
+
+
+def test_an_index_with_no_articles_answers_zero_hits(tmp_path):
+    """A folder with no pages, or a first import killed before it committed, leaves an index
+    with no documents: searches answer 0 hits (exit 0, HTTP 200), stats says it is empty."""
+    empty_folder = tmp_path / "no-pages"
+    empty_folder.mkdir()
+    nothing = tmp_path / "nothing"
+    assert baoku(nothing, "index", str(empty_folder)).returncode == 0
+    crashed = tmp_path / "crashed"
+    with background_import(crashed, PD1998, gate=Gate(tmp_path)) as victim:
+        wait_for_workers(victim)
+        os.killpg(victim.pid, signal.SIGKILL)
+    for index_dir in (nothing, crashed):
+        for options in ([], ["--sort", "date"], ["--group", "paragraph"]):
+            search = baoku(index_dir, "search", "的", "--json", *options)
+            assert search.returncode == 0 and "Traceback" not in search.stderr, search.stderr
+            assert json.loads(search.stdout)["total"] == 0
+        stats = baoku(index_dir, "stats")
+        assert stats.returncode == 0 and "status: empty" in stats.stdout, stats.stdout
+        client = create_app(settings_for(index_dir)).test_client()
+        for url in ("/api/search?q=的", "/api/export?q=的", "/api/suggest?q=的", "/?q=的"):
+            assert client.get(url).status_code == 200, url
+        assert client.get("/api/health").get_json()["status"] == "empty"
+    # The crashed first import completes when run again.
+    assert baoku(crashed, "index", str(PD1998)).returncode == 0
+    assert article_count(crashed) == PD1998_ARTICLES
 
 
 # 3. A missing, unwritable or damaged index

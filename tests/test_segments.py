@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+from support import CORPUS_DIR, settings_for
 from whoosh.codec import whoosh3
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
@@ -15,7 +16,6 @@ from search.ingest.jsonl import read_jsonl
 from search.models import Article
 from search.schema import INLINE_LIMIT, article_documents, build_schema
 from search.segments import SegmentBuilder, merge
-from tests.conftest import CORPUS_DIR, settings_for
 
 LENGTH_FIELDS = ("exact", "words", "ptitle", "pauthor", "psection")
 COLUMNS = ("article_id", "date", "section_key", "author_key")
@@ -25,7 +25,7 @@ def _groups(count: int) -> list[list[dict[str, Any]]]:
     """The documents of the first `count` People's Daily articles, one list per article."""
     settings_for(Path("unused"))  # configures jieba's cache dir
     lines = read_jsonl(CORPUS_DIR / "pd1998.jsonl")
-    articles = (line.item for line in lines if isinstance(getattr(line, "item", None), Article))
+    articles = (item for line in lines if isinstance(item := getattr(line, "item", None), Article))
     return [article_documents(a) for a in itertools.islice(articles, count)]
 
 
@@ -84,8 +84,10 @@ def _contents(ix: Any) -> dict[str, Any]:
         terms = {}
         for field, term in reader.all_terms():
             info = reader.term_info(field, term)
-            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length())
-            stats += (info.max_weight(), info.min_id(), info.max_id())
+            stats = (
+                *(info.weight(), info.doc_frequency(), info.min_length(), info.max_length()),
+                *(info.max_weight(), info.min_id(), info.max_id()),
+            )
             terms[field, term] = (stats, _blocks(reader, field, term))
         return {
             "docs": reader.doc_count_all(),
