@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import operator
-import re
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
@@ -44,19 +43,30 @@ PART_GAP = 16
 
 _FULLWIDTH = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = " "
-_TABLE = str.maketrans({chr(k): v.lower() for k, v in _FULLWIDTH.items()})
-_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_T2S = opencc.OpenCC("t2s")
+# CJK unified ideographs (with extension A) and compatibility ideographs: what t2s converts.
+_HAN = [*range(0x3400, 0xA000), *range(0xF900, 0xFB00)]
+
+
+def _simplified_by_character() -> dict[int, str]:
+    """Each traditional character's simplified form, one character for one, from OpenCC t2s.
+
+    Character by character, not OpenCC's phrase by phrase: by phrase, 乾 stays
+    乾 in 乾隆 but becomes 干 alone, and 於 stays in 由於單 but not in 由於, so
+    a query typed in traditional characters missed articles that contain it.
+    Exact matching needs normalize(text[i:j]) == normalize(text)[i:j].
+    """
+    chars = [chr(code) for code in _HAN]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    return {ord(c): s for c, s in zip(chars, converted, strict=True) if s != c and len(s) == 1}
+
+
+_SIMPLER: dict[int, str] = {k: v.lower() for k, v in _FULLWIDTH.items()}
+_TABLE = str.maketrans({**_SIMPLER, **_simplified_by_character()})
 
 
 def _char_lower(char: str) -> str:
     lowered = char.lower()
     return lowered if len(lowered) == 1 else char
-
-
-def _char_t2s(char: str) -> str:
-    converted = _T2S.convert(char)
-    return converted if len(converted) == 1 else char
 
 
 def normalize(text: str) -> str:
@@ -65,15 +75,10 @@ def normalize(text: str) -> str:
     Whole-string NFKC or casefold would change lengths (…… -> ......, ß -> ss)
     and break highlight offsets, hence the character-for-character rules.
     """
-    if _HAS_FULLWIDTH.search(text):  # translate() with a dict is slow on CJK text
-        text = text.translate(_TABLE)
-    lowered = text.lower()
+    lowered = text.translate(_TABLE).lower()
     if len(lowered) != len(text):
-        lowered = "".join(_char_lower(c) for c in text)
-    simplified = _T2S.convert(lowered)
-    if len(simplified) != len(lowered):
-        simplified = "".join(_char_t2s(c) for c in lowered)
-    return simplified
+        lowered = "".join(_char_lower(c) for c in text.translate(_TABLE))
+    return lowered
 
 
 def squeeze(normalized: str) -> str:

@@ -31,10 +31,14 @@ class Limit:
 QUERY_CHARS = 500  # characters of a query, before normalisation
 QUERY_TERMS = 64  # strings to find in one query
 QUERY_NESTING = 16  # levels of parentheses
+# `"a b"~N` beyond this means "anywhere in the same paragraph" (no paragraph is longer);
+# unbounded, a distance past 2**32 reached into other paragraphs and past 2**63 overflowed.
+NEAR_DISTANCE = 100_000
 FILTER_CHARS = 200  # an exact section or author filter (a facet value)
 SUGGEST_PREFIX_CHARS = 50
 SUGGESTIONS = 10  # completions returned for a prefix
 FACET_VALUES = 20  # values listed per facet (counts are over all hits)
+SUGGEST_SCAN = 2000  # dictionary words looked at per suggestion request (prefix order)
 EXPORT_ARTICLES = 10_000  # articles in one export
 
 PAGE = Limit(1, 1000, 1, "page")

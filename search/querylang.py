@@ -24,7 +24,7 @@ from typing import cast
 
 from search.analysis import normalize, squeeze
 from search.errors import BadParameter, BaokuError, QuerySyntaxError
-from search.limits import QUERY_CHARS, QUERY_NESTING, QUERY_TERMS
+from search.limits import NEAR_DISTANCE, QUERY_CHARS, QUERY_NESTING, QUERY_TERMS
 
 TEXT_FIELDS = ("title", "author", "section")
 
@@ -138,7 +138,7 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
                 tokens.append(("text", (None, word[1:], None)))
             else:
                 value = match["phrase"] if match["phrase"] is not None else word
-                slop = int(match["slop"]) if match["slop"] else None
+                slop = min(int(match["slop"]), NEAR_DISTANCE) if match["slop"] else None
                 tokens.append(("text", (field, value, slop)))
     return tokens
 

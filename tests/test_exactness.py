@@ -7,14 +7,12 @@ import json
 import random
 import re
 
-import opencc
 import pytest
-from support import CORPUS_DIR, build_index, searcher_for
+from support import CORPUS_DIR, build_index, searcher_for, traditional
 
 from search.analysis import normalize, squeeze
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
-_TO_TRADITIONAL = opencc.OpenCC("s2t")
 _SYNTAX = re.compile(r'["“”＂()（）:：|]')
 _HALF_TO_FULL = {c: chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 
@@ -68,7 +66,7 @@ def sample_queries(corpus: list[dict], count: int = 180) -> list[str]:
             queries.append(number.translate({ord(c): None for c in "．."}) or number)
         elif kind == 4:
             variant = fragment(2, 4)
-            queries.append(_TO_TRADITIONAL.convert(variant).translate(_HALF_TO_FULL))
+            queries.append(traditional(variant).translate(_HALF_TO_FULL))
         else:
             queries.append(f"{fragment(2, 3)} {fragment(2, 3)}")  # two terms, AND
     return queries

@@ -21,13 +21,16 @@ from search.results import EXPORT_FORMATS
 
 
 def _param(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
-    return {
+    """A query parameter; an optional one may be sent empty (`size=`), meaning absent:
+    the search form submits its empty fields."""
+    parameter = {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
         "schema": schema,
     }
+    return parameter if required else {**parameter, "allowEmptyValue": True}
 
 
 _ERROR = {
