@@ -27,3 +27,9 @@ test: install  ## lint, types, then the whole test suite (installs chromium for 
 
 bench: install  ## full-corpus benchmark (minutes; not a test)
 	$(BIN)/python bench/run.py
+
+opensearch:  ## start a 3-node OpenSearch cluster on 127.0.0.1:9200-9202 (Java 17 + Maven; state in .opensearch/)
+	python3 tests/cluster/opensearch.py start
+
+opensearch-stop:  ## stop it
+	python3 tests/cluster/opensearch.py stop

@@ -2,7 +2,7 @@
 
     python bench/latency.py --index DIR [--repeats 3] [--no-cache]
 
-Opens one `Archive` (as a server worker does), runs every query of
+Opens one `WhooshReader` (as a server worker does), runs every query of
 bench/queries.txt once to warm up, then `--repeats` timed runs each, as the
 search page asks them (top 10 with snippets, exact total, facets on). Then
 the worst cases the scale issue names, each timed the same way: single very
@@ -21,10 +21,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from search import postings
+from search.backends.whoosh import postings
+from search.backends.whoosh.reader import WhooshReader
+from search.config import Settings
 from search.models import SearchRequest
 from search.params import search_request
-from search.query import Archive
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -59,7 +60,7 @@ class Figures:
     worst: list[tuple[str, float, int]]  # (label, median ms, total)
 
 
-def timed(archive: Archive, request: SearchRequest, cold: bool) -> tuple[float, int]:
+def timed(archive: WhooshReader, request: SearchRequest, cold: bool) -> tuple[float, int]:
     if cold:
         postings.clear_cache()
     started = time.perf_counter()
@@ -69,7 +70,7 @@ def timed(archive: Archive, request: SearchRequest, cold: bool) -> tuple[float, 
 
 def measure(index_dir: Path, queries: list[str], repeats: int, cold: bool) -> Figures:
     started = time.perf_counter()
-    archive = Archive(index_dir)
+    archive = WhooshReader(Settings(index_dir=index_dir))
     open_ms = (time.perf_counter() - started) * 1000
     requests = [SearchRequest(q, facets=True) for q in queries]
     for request in requests:

@@ -57,10 +57,9 @@ from whoosh.qparser import QueryParser
 
 from search import analysis
 from search.analysis import normalize, squeeze
+from search.backends import backend_for
 from search.config import Settings
-from search.index import import_paths
 from search.models import SearchRequest, SearchResult, SortBy
-from search.query import Archive
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_CORPUS = BENCH.parents[1] / "shared" / "corpus"
@@ -318,7 +317,7 @@ def make_queries(records: Sequence[Record], path: Path) -> int:
 def build_baoku(inputs: Sequence[Path], index_dir: Path) -> None:
     settings = Settings(index_dir=index_dir)
     analysis.configure(settings.cache_dir, None)
-    report = import_paths(inputs, settings)
+    report = backend_for(settings).writer().import_paths(inputs)
     for skipped in report.skipped:
         print(f"baoku skipped {skipped}", file=sys.stderr)
 
@@ -459,7 +458,7 @@ class Baoku:
     """baoku through its public query API, as the CLI and the web app call it."""
 
     def __init__(self, index_dir: Path) -> None:
-        self.archive = Archive(index_dir)
+        self.archive = backend_for(Settings(index_dir=index_dir)).reader()
 
     def search(self, query: str, sort: SortBy = "relevance") -> SearchResult:
         return self.archive.search(SearchRequest(query=query, size=10, sort=sort))

@@ -17,14 +17,13 @@ from typing import Any
 import click
 
 from search import analysis
+from search.backends import backend_for
 from search.config import Settings
 from search.errors import BaokuError
-from search.index import import_paths, index_exists, optimize, remove, stats
 from search.ingest.pages import PageMeta
 from search.limits import PAGE, PAGE_SIZE
 from search.models import Hit, IndexReport, SearchResult, Snippet
 from search.params import GROUPS, SORTS, date_param, search_request
-from search.query import Archive
 from search.results import stats_to_json, to_json
 from search.snippets import render
 
@@ -145,19 +144,22 @@ def index_command(
             rate = articles / (now - started) if now > started else 0
             bar.update(done - bar.pos, f"{articles} articles, {rate:.0f}/s")
 
-        report = import_paths(paths or (settings.seeds_dir,), settings, meta, prune, progress)
-    _print_report(report, settings)
+        backend = backend_for(settings)
+        report = backend.writer().import_paths(
+            paths or (settings.seeds_dir,), meta, prune, progress
+        )
+    _print_report(report, backend.location)
     if report.skipped:
         ctx.exit(1)
 
 
-def _print_report(report: IndexReport, settings: Settings) -> None:
+def _print_report(report: IndexReport, location: str) -> None:
     rate = report.articles / report.seconds if report.seconds else 0
     click.echo(
         f"{report.files} files imported, {report.unchanged} unchanged; "
         f"{report.articles} articles, {report.paragraphs} paragraphs "
         f"({report.removed} old documents replaced or removed) in {report.seconds:.1f} s "
-        f"({rate:.0f} articles/s, peak memory {report.peak_rss_mb:.0f} MB) -> {settings.index_dir}"
+        f"({rate:.0f} articles/s, peak memory {report.peak_rss_mb:.0f} MB) -> {location}"
     )
     per_file: Counter[str] = Counter()
     for skipped in report.skipped:
@@ -206,8 +208,7 @@ def search_command(
 ) -> None:
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
     title: author: section: date:2024-01..2024-03."""
-    settings = _settings(ctx)
-    archive = Archive(settings.index_dir)
+    archive = backend_for(_settings(ctx)).reader()
     params = {"q": query, "group": group, "sort": sort, "page": str(page), "size": str(limit)}
     request = search_request({**params, "from": date_from, "to": date_to})
     result = archive.search(request)
@@ -258,7 +259,7 @@ def _snippet(snippet: Snippet, color: bool) -> str:
 @click.pass_context
 def stats_command(ctx: click.Context, as_json: bool) -> None:
     """Articles, paragraphs, files, size and last update of the index."""
-    data = stats_to_json(stats(_settings(ctx)))
+    data = stats_to_json(backend_for(_settings(ctx)).reader().stats())
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -273,7 +274,7 @@ def remove_command(ctx: click.Context, paths: tuple[Path, ...], ids: tuple[str, 
     """Remove the articles of files or folders (as imported) and/or by id."""
     if not paths and not ids:
         raise click.UsageError("give files/folders to remove, or --id ID")
-    removed = remove(_settings(ctx), paths, ids)
+    removed = backend_for(_settings(ctx)).writer().remove(paths, ids)
     click.echo(f"removed {removed} articles")
 
 
@@ -285,7 +286,7 @@ def optimize_command(ctx: click.Context) -> None:
     Imports already merge small segments as they go; this is for after a big
     import or many deletions, when every query would visit several segments.
     """
-    s = optimize(_settings(ctx))
+    s = backend_for(_settings(ctx)).writer().optimize()
     click.echo(
         f"{s.segments} segment, {s.articles} articles, {s.size_bytes / 1e6:.1f} MB -> {s.path}"
     )
@@ -306,13 +307,12 @@ def serve_command(
     from search.web.serve import serve
 
     settings = _settings(ctx, host=host, port=port, workers=workers)
-    if not index_exists(settings.index_dir):
-        click.echo(
-            f"no index at {settings.index_dir}: indexing {settings.seeds_dir} first", err=True
-        )
-        _print_report(import_paths([settings.seeds_dir], settings), settings)
+    backend = backend_for(settings)
+    if not backend.exists():
+        click.echo(f"no index yet: indexing {settings.seeds_dir} first", err=True)
+        _print_report(backend.writer().import_paths([settings.seeds_dir]), backend.location)
     url = f"http://{settings.host}:{settings.port}/"
-    click.echo(f"baoku: searching {settings.index_dir}; open {url}", err=True)
+    click.echo(f"baoku: searching {backend.location}; open {url}", err=True)
     serve(settings, dev)
 
 

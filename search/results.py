@@ -8,7 +8,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from search.models import Facets, Hit, IndexStats, SearchResult
+from search.hits import stored_article
+from search.models import Article, Facets, Hit, IndexStats, SearchResult
 from search.snippets import mark_all_html, to_html
 
 
@@ -39,15 +40,18 @@ def to_json(result: SearchResult) -> dict[str, Any]:
     }
 
 
-def article_to_json(stored: dict[str, Any], needles: list[str]) -> dict[str, Any]:
-    """A stored article with every match marked (escaped HTML) in its title and paragraphs."""
+def article_to_json(article: Article, needles: list[str]) -> dict[str, Any]:
+    """An article with every match marked (escaped HTML) in its title and paragraphs."""
     paragraphs = []
-    for text, kind in stored["paragraphs"]:
-        html = mark_all_html(text, needles)
-        paragraphs.append({"kind": kind, "text": text, "html": html, "hit": "<mark>" in html})
+    for paragraph in article.paragraphs:
+        html = mark_all_html(paragraph.text, needles)
+        hit = "<mark>" in html
+        paragraphs.append(
+            {"kind": paragraph.kind, "text": paragraph.text, "html": html, "hit": hit}
+        )
     return {
-        **stored,
-        "title_html": mark_all_html(stored["title"], needles),
+        **stored_article(article),
+        "title_html": mark_all_html(article.title, needles),
         "paragraphs": paragraphs,
     }
 

@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import opencc
+
 from search import analysis
+from search.backends import ArchiveReader, backend_for
 from search.config import Settings
-from search.index import import_paths
 from search.models import SearchRequest, SearchResult
-from search.query import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
@@ -44,7 +45,7 @@ def settings_for(index_dir: Path, **overrides: object) -> Settings:
 
 def build_index(paths: list[Path], index_dir: Path, **overrides: object) -> Settings:
     settings = settings_for(index_dir, **overrides)
-    import_paths(paths, settings)
+    backend_for(settings).writer().import_paths(paths)
     return settings
 
 
@@ -69,8 +70,12 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 SearchFn = Callable[..., SearchResult]
 
 
+def reader_for(index_dir: Path, **overrides: object) -> ArchiveReader:
+    return backend_for(settings_for(index_dir, **overrides)).reader()
+
+
 def searcher_for(index_dir: Path) -> SearchFn:
-    archive = Archive(index_dir)
+    archive = reader_for(index_dir)
 
     def search(query: str, **options: object) -> SearchResult:
         return archive.search(SearchRequest(query=query, **options))  # type: ignore[arg-type]
@@ -168,3 +173,16 @@ class Gate:
         replacement.write_text("", "utf-8")
         os.replace(replacement, self.path)
         os.close(holder)
+
+
+_S2T = opencc.OpenCC("s2t")
+
+
+def traditional(text: str) -> str:
+    """`text` in traditional characters, converted one character at a time.
+
+    By character, as baoku normalises: OpenCC converts phrases too (了解 ->
+    瞭解, 象 -> 像 in some words), and those variants are distinct simplified
+    characters that baoku does not merge (瞭望, 图像 would then match 了, 象).
+    """
+    return "".join(_S2T.convert(char) for char in text)

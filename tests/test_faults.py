@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from support import BAOKU, CORPUS_DIR, SEED_PAGE, Gate, settings_for, write_jsonl
 
-from search.index import LOCK
+from search.backends.whoosh.store import LOCK
 from search.web import create_app
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"

@@ -6,12 +6,15 @@ import json
 import shutil
 from pathlib import Path
 
-from support import CORPUS_DIR, SEED_PAGE, settings_for, write_jsonl
+from support import CORPUS_DIR, SEED_PAGE, reader_for, settings_for, write_jsonl
 from whoosh import index as whoosh_index
 
-from search import index as search_index
+from search.backends.whoosh import WhooshBackend
+from search.backends.whoosh.manifest import LINES_DIR
+from search.backends.whoosh.store import MERGE_FACTOR
+from search.backends.whoosh.workers import SEGMENT_TOKENS
+from search.backends.whoosh.write_adapter import segments_of
 from search.cli import cli
-from search.index import LINES_DIR, MERGE_FACTOR, import_paths, optimize, stats
 from search.models import IndexReport
 
 RECORDS = [
@@ -21,8 +24,11 @@ RECORDS = [
 ]
 
 
-def _import(index_dir: Path, *paths: Path, **options: object) -> IndexReport:
-    return import_paths(list(paths), settings_for(index_dir), **options)  # type: ignore[arg-type]
+def _import(
+    index_dir: Path, *paths: Path, segment_tokens: int = SEGMENT_TOKENS, prune: bool = False
+) -> IndexReport:
+    backend = WhooshBackend(settings_for(index_dir), segment_tokens=segment_tokens)
+    return backend.writer().import_paths(list(paths), prune=prune)
 
 
 def _titles(runner, index_dir: Path, query: str) -> list[str]:
@@ -33,7 +39,7 @@ def _titles(runner, index_dir: Path, query: str) -> list[str]:
 
 
 def _counts(index_dir: Path) -> tuple[int, int]:
-    s = stats(settings_for(index_dir))
+    s = WhooshBackend(settings_for(index_dir)).reader().stats()
     return s.articles, s.paragraphs
 
 
@@ -133,32 +139,32 @@ def test_many_small_imports_are_merged_and_optimize_makes_one_segment(runner, tm
     settings = settings_for(index_dir, index_workers=1)  # one segment per import
     for n in range(MERGE_FACTOR + 2):
         feed = write_jsonl(tmp_path / f"day{n}.jsonl", [{**RECORDS[0], "id": f"day{n}"}])
-        import_paths([feed], settings)
+        WhooshBackend(settings).writer().import_paths([feed])
     # The first MERGE_FACTOR segments, all in the smallest tier, became one.
-    assert stats(settings).segments == 3
+    assert WhooshBackend(settings).reader().stats().segments == 3
     assert len(_titles(runner, index_dir, "甲文")) == MERGE_FACTOR + 2
     runner.invoke(cli, ["--index", str(index_dir), "remove", "--id", "day0"])
 
-    optimized = optimize(settings)
+    optimized = WhooshBackend(settings).writer().optimize()
 
     assert (optimized.segments, optimized.articles) == (1, MERGE_FACTOR + 1)
     ix = whoosh_index.open_dir(str(index_dir))
-    assert not ix._segments()[0].has_deletions()
+    assert not segments_of(ix)[0].has_deletions()
 
 
-def test_workers_flush_segments_to_bound_memory(runner, tmp_path, monkeypatch):
-    """A worker writes a segment whenever it holds SEGMENT_TOKENS tokens; articles
+def test_workers_flush_segments_to_bound_memory(runner, tmp_path):
+    """A worker writes a segment whenever it holds `segment_tokens` tokens; articles
     (parent and units) never straddle two segments."""
     pd1998 = tmp_path / "pd.jsonl"
     with (CORPUS_DIR / "pd1998.jsonl").open("rb") as source:
         pd1998.write_bytes(b"".join(next(source) for _ in range(120)))
     whole = tmp_path / "whole"
     _import(whole, pd1998)
-    monkeypatch.setattr(search_index, "SEGMENT_TOKENS", 50_000)
     split = tmp_path / "split"
-    _import(split, pd1998)
+    _import(split, pd1998, segment_tokens=50_000)
 
-    assert stats(settings_for(split)).segments > stats(settings_for(whole)).segments
+    segments = [reader_for(index).stats().segments for index in (split, whole)]
+    assert segments[0] > segments[1]
     assert _counts(split) == _counts(whole)
     for query in ("中国", '"经济发展"', "title:新华社", "author:李"):
         assert _titles(runner, split, query) == _titles(runner, whole, query), query

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import build_index, ids, searcher_for, write_jsonl
+from support import build_index, ids, reader_for, searcher_for, write_jsonl
 
 from search.errors import QuerySyntaxError
 
@@ -154,9 +154,8 @@ def test_top_level_or_with_a_full_page_counts_every_article(many, query):
 
 def test_article_ids_lists_exactly_the_matches(seed_index):
     from search.models import SearchRequest
-    from search.query import Archive
 
-    archive = Archive(seed_index)
+    archive = reader_for(seed_index)
     for query in ("州公", "郑州 OR 新郑", "铁军 -郑好融"):
         result = archive.search(SearchRequest(query=query, size=100))
         assert archive.article_ids(SearchRequest(query=query)) == {

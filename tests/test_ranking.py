@@ -24,8 +24,9 @@ def ranked(tmp_path_factory) -> Path:
             },
             # The headline the journalist remembers; one body mention.
             {"id": "headline", "title": "港口经济迎来新机遇", "paragraphs": [FILLER, FILLER]},
-            # 铁军 as a word vs only inside 钢铁军团 (substring, not a word).
-            {"id": "word", "title": "甲", "paragraphs": ["环卫铁军奋战一线。" + FILLER]},
+            # 铁军 as a word vs only inside 钢铁军团 (substring, not a word); not 环卫铁军,
+            # which the shipped dictionary makes one word.
+            {"id": "word", "title": "甲", "paragraphs": ["这支铁军奋战一线。" + FILLER]},
             {"id": "fragment", "title": "乙", "paragraphs": ["钢铁军团奋战一线。" + FILLER]},
             # Both terms together in one paragraph vs scattered over two.
             {"id": "together", "title": "丙", "paragraphs": ["郑州港区发展物流。", FILLER]},

@@ -12,10 +12,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
+from search.backends.whoosh.schema import INLINE_LIMIT, article_documents, build_schema
+from search.backends.whoosh.segments import SegmentBuilder, merge
 from search.ingest.jsonl import read_jsonl
 from search.models import Article
-from search.schema import INLINE_LIMIT, article_documents, build_schema
-from search.segments import SegmentBuilder, merge
 
 LENGTH_FIELDS = ("exact", "words", "ptitle", "pauthor", "psection")
 COLUMNS = ("article_id", "date", "section_key", "author_key")

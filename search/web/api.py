@@ -18,12 +18,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from search import params
+from search.backends import ArchiveReader, backend_for
 from search.config import Settings
 from search.errors import BadParameter
-from search.index import stats
 from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
 from search.models import SearchRequest
-from search.query import Archive
 from search.querylang import parse, positive_texts
 from search.results import (
     EXPORT_FORMATS,
@@ -44,11 +43,11 @@ def _settings() -> Settings:
     return current_app.config["BAOKU_SETTINGS"]
 
 
-def archive() -> Archive:
-    """One Archive per process, opened on first use, refreshed per query."""
+def archive() -> ArchiveReader:
+    """One reader per process, opened on first use; it sees later imports by itself."""
     ext = current_app.extensions
     if "baoku_archive" not in ext:
-        ext["baoku_archive"] = Archive(_settings().index_dir)
+        ext["baoku_archive"] = backend_for(_settings()).reader()
     return ext["baoku_archive"]
 
 
@@ -113,4 +112,4 @@ def openapi() -> ResponseReturnValue:
 
 @api.get("/health")
 def health() -> ResponseReturnValue:
-    return jsonify(stats_to_json(stats(_settings())))
+    return jsonify(stats_to_json(archive().stats()))

@@ -16,22 +16,18 @@ an analyzer, at index or at query time, and highlighting never re-runs jieba.
 
 from __future__ import annotations
 
-import pickle
-import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from whoosh import fields, formats
 from whoosh.codec import whoosh3
 
-from search import whoosh_fixes  # noqa: F401  (patches Whoosh on import)
 from search.analysis import Tokens, exact_tokens, normalize, word_tokens
+from search.hits import TITLE_UNIT, stored_article
 from search.models import Article, Paragraph
 
-TITLE_UNIT = -1
 KIND_ARTICLE, KIND_TITLE, KIND_PARAGRAPH = "article", "title", "paragraph"
 
 INLINE_LIMIT = 8
@@ -43,36 +39,6 @@ BLOCK_LIMIT = 1024
 
 def codec() -> whoosh3.W3Codec:
     return whoosh3.W3Codec(blocklimit=BLOCK_LIMIT, inlinelimit=INLINE_LIMIT)
-
-
-def posting_blocks(
-    terms: Any, terminfo: whoosh3.W3TermInfo
-) -> Iterator[tuple[list[int], Any, Any]]:
-    """(docnums, weights, values) of each block of one term's postings, as stored.
-
-    A W3 block is a zlib'd pickle of (docnum deltas, weights, values) behind a
-    small header; read whole, not a posting at a time through a matcher, which
-    is what makes the query path (postings.py) and merges (segments.py) fast.
-    The inlined postings of a rare term come as one block.
-    """
-    if terminfo.is_inlined():
-        ids, weights, values = terminfo.inlined_postings()
-        yield list(ids), weights, values
-        return
-    postfile = terms._postfile
-    offset, _length = terminfo.extent()
-    position = offset + len(whoosh3.WHOOSH3_HEADER_MAGIC)
-    while True:
-        size = postfile.get_int(position)  # negative: the last block
-        postfile.seek(position + 4)
-        compression = postfile.read_pickle()[3]
-        start, end = postfile.tell(), position + 4 + abs(size)
-        data = postfile.get(start, end - start)
-        deltas, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
-        yield list(accumulate(deltas)), weights, values
-        if size < 0:
-            return
-        position = end
 
 
 # A posting of one position is the commonest value by far (most characters and
@@ -149,22 +115,6 @@ def build_schema() -> fields.Schema:
         author_key=fields.KEYWORD(commas=True, lowercase=False, sortable=True),  # parent: names
         article=fields.STORED(),  # parent: the whole article, for hits and the article view
     )
-
-
-def stored_article(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "subtitle": article.subtitle,
-        "section": article.section,
-        "authors": list(article.authors),
-        "date": article.date.isoformat() if article.date else None,
-        "dateline": article.dateline,
-        "source": article.source,
-        "paper": article.paper,
-        "page": article.page,
-        "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
-    }
 
 
 def article_documents(article: Article) -> list[dict[str, Any]]:

@@ -29,13 +29,10 @@ import numpy as np
 
 from search import querylang as ql
 from search.analysis import exact_grams
-from search.postings import LENGTH_FIELDS, IndexView, Segment
+from search.backends.whoosh.postings import LENGTH_FIELDS, IndexView, Segment
+from search.ranking import AUTHOR_BOOST, TITLE_BOOST, TOGETHER_BOOST, WORD_BOOST
 
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
-TITLE_BOOST = 4.0
-AUTHOR_BOOST = 2.0
-WORD_BOOST = 1.5
-TOGETHER_BOOST = 2.0
 _PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
 _NO_DATE = 0
 
@@ -184,7 +181,10 @@ class Snapshot:
     @cached_property
     def authors(self) -> Coded:
         """Author codes of all rows end to end; row r's are codes[start[r]:start[r + 1]]."""
-        names = [[n for n in v.split(",") if n] for v in self._column("author_key")]
+        # Each name once per article: a byline that lists a name twice is one article.
+        names = [
+            list(dict.fromkeys(n for n in v.split(",") if n)) for v in self._column("author_key")
+        ]
         coded = _coded([n for row in names for n in row])
         start = np.concatenate([[0], np.cumsum([len(r) for r in names])]).astype(np.int64)
         return Coded(coded.names, coded.codes, start)

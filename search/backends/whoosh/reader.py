@@ -9,40 +9,25 @@ over the whole result set from column arrays.
 
 from __future__ import annotations
 
-import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from search import querylang as ql
 from search.analysis import normalize, squeeze
+from search.backends.whoosh.matching import Coded, Evaluator, Matches, Snapshot
+from search.backends.whoosh.postings import IndexView
+from search.backends.whoosh.store import open_index, stats
+from search.config import Settings
 from search.errors import ArticleNotFound
-from search.index import open_index
-from search.limits import FACET_VALUES, SUGGESTIONS
-from search.matching import Coded, Evaluator, Matches, Snapshot
-from search.models import Counts, Facets, Hit, SearchRequest, SearchResult
+from search.hits import article_from_stored, best_unit, build_hit
+from search.limits import FACET_VALUES, SUGGEST_SCAN, SUGGESTIONS
+from search.models import Article, Counts, Facets, Hit, IndexStats, SearchRequest, SearchResult
 from search.params import validate
-from search.postings import IndexView
-from search.schema import TITLE_UNIT
-from search.snippets import make_snippet
-
-SUGGEST_SCAN = 2000  # dictionary words looked at per suggestion request
-
-
-def with_dates(node: ql.Node, request: SearchRequest) -> ql.Node:
-    if request.date_from or request.date_to:
-        return ql.And((node, ql.DateRange(request.date_from, request.date_to)))
-    return node
-
-
-def _top_level_texts(node: ql.Node) -> list[str]:
-    items = node.items if isinstance(node, ql.And) else (node,)
-    return [i.text for i in items if isinstance(i, ql.Text) and i.field is None]
+from search.ranking import top_level_texts, with_dates
 
 
 def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
@@ -109,7 +94,7 @@ class _Answer:
 
 def _title_tier(answer: _Answer) -> np.ndarray:
     """1 for articles whose title holds every top-level term: a remembered headline wins."""
-    texts = _top_level_texts(answer.node)
+    texts = top_level_texts(answer.node)
     if answer.request.group != "article" or not texts:
         return np.zeros(len(answer.found), dtype=np.int64)
     inside = np.ones(len(answer.found), dtype=bool)
@@ -128,11 +113,10 @@ def _hits(answer: _Answer, docs: np.ndarray) -> Iterator[Hit]:
             unit = snap.view.stored(docnum)["unit"]
         else:
             parent, unit = docnum, None
-        article = snap.view.stored(parent)["article"]
+        article = article_from_stored(snap.view.stored(parent)["article"])
         shown = _paragraphs_shown(answer.evaluator, needles, parent)
         if unit is None:
-            unit = max(shown, key=lambda i: (shown[i], -i), default=0)
-            unit = unit if article["paragraphs"] else TITLE_UNIT
+            unit = best_unit(article, shown)
         yield build_hit(article, needles, hit_score, unit, len(shown))
 
 
@@ -144,7 +128,7 @@ def _facets(answer: _Answer) -> Facets:
     return count_facets(snap, np.unique(snap.parent_of[docs]))
 
 
-class Archive:
+class WhooshReader:
     """Searches one on-disk index; keeps a searcher open and refreshes it per query.
 
     `refresh()` is a cheap generation check, so articles committed by a
@@ -152,9 +136,10 @@ class Archive:
     array snapshot is rebuilt only when the generation changes.
     """
 
-    def __init__(self, index_dir: Path) -> None:
-        self._index_dir = index_dir
-        self._snapshot = Snapshot(IndexView.open(open_index(index_dir)))
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._index_dir = settings.index_dir
+        self._snapshot = Snapshot(IndexView.open(open_index(self._index_dir)))
         self._lock = threading.Lock()
 
     def snapshot(self) -> Snapshot:
@@ -208,7 +193,7 @@ class Archive:
         allowed = _facet_filter(evaluator.snap, request)
         if allowed is not None:
             found = evaluator.restrict(found, allowed)
-        texts = _top_level_texts(node)
+        texts = top_level_texts(node)
         if request.group == "article" and len(texts) > 1:
             found = evaluator.with_together(found, texts)
         return _Answer(request, node, evaluator, found)
@@ -237,12 +222,15 @@ class Archive:
         # Names first (a journalist types a colleague or a source), but never all ten.
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
 
-    def article(self, article_id: str) -> dict[str, Any]:
+    def article(self, article_id: str) -> Article:
         view = self.snapshot().view
         docnum = view.article_docnum(article_id)
         if docnum is None:
             raise ArticleNotFound(f"no article with id {article_id!r}")
-        return view.stored(docnum)["article"]
+        return article_from_stored(view.stored(docnum)["article"])
+
+    def stats(self) -> IndexStats:
+        return stats(self._settings)
 
 
 def _by_frequency(
@@ -270,23 +258,3 @@ def _paragraphs_shown(
             distinct, total = shown.get(docnum - first, (0, 0))
             shown[docnum - first] = (distinct + 1, total + int(count))
     return shown
-
-
-def build_hit(
-    article: dict[str, Any], needles: list[str], hit_score: float, unit: int, matches: int
-) -> Hit:
-    """One hit: the given paragraph (or title) with its snippet."""
-    text = article["title"] if unit == TITLE_UNIT else article["paragraphs"][unit][0]
-    return Hit(
-        article_id=article["id"],
-        title=article["title"],
-        section=article["section"],
-        date=datetime.date.fromisoformat(article["date"]) if article["date"] else None,
-        authors=tuple(article["authors"]),
-        source=article["source"],
-        paragraph=unit,
-        text=text,
-        snippet=make_snippet(text, needles),
-        score=round(hit_score, 4),
-        matches=matches,
-    )

@@ -26,30 +26,34 @@ from __future__ import annotations
 
 import operator
 import pickle
-import struct
 import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from hashlib import md5
 from itertools import chain, compress, repeat
 from typing import Any
 
 from whoosh.codec import whoosh3
 from whoosh.fields import Schema
-from whoosh.filedb import filetables
 from whoosh.filedb.filestore import Storage
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.analysis import Tokens
-from search.schema import (
+from search.backends.whoosh.read_adapter import posting_blocks
+from search.backends.whoosh.schema import (
     ONE_POSITION,
     CompactPositions,
     PreAnalyzed,
     encode_positions,
-    posting_blocks,
+)
+from search.backends.whoosh.write_adapter import (
+    TERMINFO,
+    TermsFile,
+    codec_layout,
+    stored_lengths,
+    terms_from,
 )
 
 Document = Mapping[str, Any]  # field name -> value, as `schema.article_documents` makes them
@@ -162,25 +166,6 @@ def _seal(segment: whoosh3.W3Segment, doccount: int, storage: Storage) -> whoosh
 # 8x slower to load and 4x larger zlib'd than protocol 4 for a block of 1,024
 # positions. `pickle.loads` reads either, so Whoosh and search.postings do too.
 PICKLE_PROTOCOL = 4
-_LENGTHS = struct.Struct("!ii")  # key and value lengths before each record of a hash file
-
-
-class _TermsFile(filetables.OrderedHashWriter):
-    """The `.trm` table, keys added in order; `add` without the per-key checks and
-    `tell()` calls of `OrderedHashWriter.add` (one call per term, millions per import)."""
-
-    def __init__(self, dbfile: Any) -> None:
-        super().__init__(dbfile)
-        self._position = dbfile.tell()
-
-    def add(self, key: bytes, value: bytes) -> None:
-        position = self._position
-        self.index.append(position)
-        self.dbfile.write(_LENGTHS.pack(len(key), len(value)) + key + value)
-        # = filetables.md5_hash (the table's hash type 0): the digest's last 4 bytes
-        digest = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
-        self.buckets[digest & 255].append((digest, position))
-        self._position = position + _LENGTHS.size + len(key) + len(value)
 
 
 class _TermWriter:
@@ -196,12 +181,10 @@ class _TermWriter:
     """
 
     def __init__(self, codec: whoosh3.W3Codec, storage: Storage, segment: Any) -> None:
-        self._inline = codec._inlinelimit
-        self._step = codec._blocklimit
-        self._compression = codec._compression
-        self._terms = _TermsFile(segment.create_file(storage, whoosh3.W3Codec.TERMS_EXT))
+        self._inline, self._step, self._compression = codec_layout(codec)
         self._fieldmap: dict[str, int] = {}
-        self._terms.extras["fieldmap"] = self._fieldmap
+        terms_file = segment.create_file(storage, whoosh3.W3Codec.TERMS_EXT)
+        self._terms = TermsFile(terms_file, self._fieldmap)
         self._postfile = segment.create_file(storage, whoosh3.W3Codec.POSTS_EXT)
         self._prefix = b""
         self._format: Any = None
@@ -226,7 +209,7 @@ class _TermWriter:
             values_kept = () if self._fixed == 0 else tuple(values)
             inlined = pickle.dumps((tuple(ids), tuple(weights), values_kept), PICKLE_PROTOCOL)
             short, long = _length_range(ids, lengths)
-            info = _TERMINFO.pack(
+            info = TERMINFO.pack(
                 True, sum(weights), count, short, long, max(0.0, max(weights)), ids[0], ids[-1]
             )
             self._terms.add(self._prefix + btext, info + inlined)
@@ -245,7 +228,7 @@ class _TermWriter:
             short, long = min(short, block_short), max(long, block_long)
         extent = pack_long(start) + pack_int(self._postfile.tell() - start)
         short = short if lengths else 0
-        info = _TERMINFO.pack(False, total, count, short, long, heaviest, ids[0], ids[-1])
+        info = TERMINFO.pack(False, total, count, short, long, heaviest, ids[0], ids[-1])
         self._terms.add(self._prefix + btext, info + extent)
 
     def _weights(self, values: list[bytes]) -> array[float]:
@@ -291,7 +274,6 @@ class _TermWriter:
         self._postfile.close()
 
 
-_TERMINFO = whoosh3.W3TermInfo._struct  # flags, weight, df, min/max length bytes, max weight, ids
 _LENGTH_BYTES = bytes(length_to_byte(n) for n in range(1 << 16))
 
 
@@ -383,8 +365,7 @@ def _merged_lengths(
 ) -> array[int]:
     lengths = array("I", repeat(0, doccount))
     for reader, docmap in zip(readers, docmaps, strict=True):
-        perdoc = reader._perdoc
-        column = perdoc._cached_reader(whoosh3._lenfield(name), whoosh3.LENGTHS_COLUMN)
+        column = stored_lengths(reader, name)
         if column is None:
             continue
         for old, new in enumerate(docmap):
@@ -397,7 +378,7 @@ def _merged_terms(
     readers: list[SegmentReader], docmaps: list[list[int]], name: str, fmt: Any
 ) -> Iterator[tuple[bytes, list[int], list[bytes]]]:
     """(term, new docnums, values) of one field over all readers, in term order."""
-    cursors = [reader._terms.items_from(name, b"") for reader in readers]
+    cursors = [terms_from(reader, name) for reader in readers]
     heads: dict[int, tuple[bytes, Any]] = {}
 
     def advance(i: int) -> None:
@@ -434,7 +415,7 @@ def _read_postings(
     fixed = fmt.fixed_value_size()
     ids: list[int] = []
     values: list[bytes] = []
-    for block_ids, _weights, block_values in posting_blocks(reader._terms, terminfo):
+    for block_ids, _weights, block_values in posting_blocks(reader, terminfo):
         ids += block_ids
         if not block_values or fixed == 0:
             values += [b""] * len(block_ids)

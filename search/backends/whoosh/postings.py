@@ -24,11 +24,16 @@ from typing import Any
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from search.schema import KIND_ARTICLE, KIND_TITLE, posting_blocks
+from search.backends.whoosh.read_adapter import (
+    length_bytes,
+    posting_blocks,
+    segment_key,
+    term_info,
+)
+from search.backends.whoosh.schema import KIND_ARTICLE, KIND_TITLE
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
@@ -87,12 +92,11 @@ _CACHE = _LRU(CACHE_BYTES)
 
 
 def _read(reader: Any, field: str, term: str, positions: bool) -> Postings:
-    try:
-        terminfo = reader._terms.term_info(field, term.encode("utf-8"))
-    except TermNotFound:
+    terminfo = term_info(reader, field, term.encode("utf-8"))
+    if terminfo is None:
         return EMPTY
     docs, freqs, values = [], [], []
-    for ids, weights, vals in posting_blocks(reader._terms, terminfo):
+    for ids, weights, vals in posting_blocks(reader, terminfo):
         count = len(ids)
         docs.append(np.asarray(ids, dtype=np.int64))
         if weights is None:
@@ -115,7 +119,7 @@ class Segment:
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
-        self.id = reader._segment.segment_id()
+        self.id = segment_key(reader)
         self.doccount = reader.doc_count_all()
         self.parents = _read(reader, "kind", KIND_ARTICLE, False).docs
         self.titles = _read(reader, "kind", KIND_TITLE, False).docs
@@ -140,11 +144,9 @@ class Segment:
 
     def _lengths(self, field: str) -> np.ndarray:
         lengths = np.zeros(self.doccount, dtype=np.float32)
-        perdoc = self.reader._perdoc
-        name = f"_{field}_len"
-        if perdoc.has_column(name):
-            column, base, size = perdoc._get_column_file(name)
-            raw = np.frombuffer(column.get(base, size), dtype=np.uint8)
+        encoded = length_bytes(self.reader, field)
+        if encoded is not None:
+            raw = np.frombuffer(encoded, dtype=np.uint8)
             lengths[: len(raw)] = _LENGTH_OF_BYTE[raw]
         return lengths
 
@@ -215,9 +217,9 @@ def _segments_of(searcher: Searcher) -> list[tuple[Segment, int]]:
     found = []
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        if isinstance(reader, EmptyReader):  # an index with no segment yet: nothing to read
+        key = segment_key(reader)
+        if key is None:  # an index with no segment yet: nothing to read
             continue
-        key = reader._segment.segment_id()
         segment = _SEGMENTS.get(key)
         if segment is None:
             segment = _SEGMENTS[key] = Segment(reader)

@@ -1,0 +1,134 @@
+"""What `cli.py` and `web/` may ask of an engine, and what the import pipeline asks of its store.
+
+Two engines implement these: the embedded Whoosh index (`backends/whoosh/`)
+and an OpenSearch cluster (`backends/opensearch/`). Both answer the same
+behavioural suite (tests/backend_tests.py), so a newsroom that moves its
+archive to a cluster gets the same hits, totals, facets and snippets.
+
+Callers get an engine from `backend_for(settings)` (backends/__init__.py)
+and never import an engine module; engines never import Flask or click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from search.ingest.pages import PageMeta
+from search.limits import SUGGESTIONS
+from search.models import Article, Hit, IndexReport, IndexStats, SearchRequest, SearchResult
+
+Progress = Callable[[int, int, int], None]  # (bytes done, bytes total, articles sent)
+Manifest = dict[str, dict[str, Any]]  # file key -> {"sha256", "articles"}
+LineTable = dict[str, str]  # JSONL line digest -> article id
+
+
+class ArchiveReader(Protocol):
+    """Searches one archive; a long-lived reader sees later imports without reopening."""
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Ranked hits with snippets, the exact `total`, and facets when `request.facets`."""
+        ...
+
+    def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
+        """The first `cap` hits in rank order, built one at a time for streaming."""
+        ...
+
+    def article_ids(self, request: SearchRequest) -> set[str]:
+        """Every matching article id (unranked): exactness checks."""
+        ...
+
+    def article(self, article_id: str) -> Article:
+        """The stored article; `ArticleNotFound` when there is none."""
+        ...
+
+    def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
+        """Completions for a typed prefix: author names first, then frequent words."""
+        ...
+
+    def stats(self) -> IndexStats: ...
+
+    def close(self) -> None: ...
+
+
+class ArchiveWriter(Protocol):
+    """Changes one archive; one writer at a time (`IndexBusy` for a second)."""
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        meta: PageMeta | None = None,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IndexReport:
+        """Pages and JSONL files, incrementally (by file hash and JSONL line), never a
+        duplicate; a bad file is reported in the report and skipped."""
+        ...
+
+    def remove(self, paths: Iterable[Path] = (), ids: Iterable[str] = ()) -> int:
+        """Drop the articles of files (as imported) and/or by id; returns articles removed."""
+        ...
+
+    def optimize(self) -> IndexStats: ...
+
+
+class Backend(Protocol):
+    """One archive in one engine."""
+
+    name: str
+    location: str  # what messages name: the index directory, or the cluster and index
+
+    def exists(self) -> bool:
+        """Whether anything was ever imported here (a damaged index exists too)."""
+        ...
+
+    def reader(self) -> ArchiveReader:
+        """`IndexMissing` or `IndexUnavailable` (naming the place) when it cannot be read."""
+        ...
+
+    def writer(self) -> ArchiveWriter: ...
+
+
+class Batch(Protocol):
+    """One import's changes to an engine, invisible to searches until `commit`."""
+
+    fresh: bool  # the archive had no articles: no old copies to delete
+
+    def delete_origin(self, origin: str) -> int:
+        """Delete every article imported from this file; returns documents deleted."""
+        ...
+
+    def delete_article(self, article_id: str, origin: str | None = None) -> int:
+        """Delete an article by id (only from `origin` when given)."""
+        ...
+
+    def add(self, article: Article) -> None: ...
+
+    def commit(self) -> int:
+        """Make the whole import visible at once; returns documents deleted only now (an
+        engine may batch deletions until the commit)."""
+        ...
+
+    def cancel(self) -> None: ...
+
+
+class Store(Protocol):
+    """What the shared import pipeline (search/imports.py) needs of an engine."""
+
+    def lock(self) -> AbstractContextManager[None]:
+        """Held for a whole import: a second one is refused with `IndexBusy`."""
+        ...
+
+    def manifest(self) -> Manifest: ...
+
+    def known_lines(self, key: str, sha256: str | None) -> LineTable | None:
+        """What the last import indexed from this JSONL file, if it describes that version."""
+        ...
+
+    def save(self, manifest: Manifest, tables: dict[str, LineTable]) -> None:
+        """Record the files of a committed import (after `Batch.commit`)."""
+        ...
+
+    def batch(self) -> Batch: ...

@@ -1,0 +1,206 @@
+"""The import pipeline, the same for every engine: files -> the articles that changed -> a `Batch`.
+
+Incremental by content: the engine's `Store` keeps a manifest mapping each
+imported file to its SHA-256, so an unchanged file is skipped unread; a
+changed page file has all its articles replaced, a changed JSONL file only
+the articles of its new and edited lines (a line table per file keeps the
+digest of each indexed line), and the articles of its vanished lines are
+deleted. Ids are stable, so an article indexed twice (from another file, or
+an edited one) replaces the old copy instead of adding one. Everything goes
+to the engine in one `Batch`, committed at once; the manifest and line tables
+are saved after the commit, so a killed import is simply run again.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search.backends.base import LineTable, Manifest, Progress, Store
+from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_of
+from search.ingest.jsonl import read_jsonl
+from search.ingest.pages import PageFormatError, PageMeta, parse_page
+from search.models import Article, IndexReport, Skipped
+
+
+@dataclass
+class _Run:
+    """What one import saw and decided, filled in while articles stream to the engine."""
+
+    skipped: list[Skipped] = field(default_factory=list)
+    articles_per_file: dict[str, int] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)  # article ids indexed or kept in this run
+    lines: dict[str, LineTable] = field(default_factory=dict)  # JSONL file -> digest -> id
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (file, id): line gone or changed
+    bytes_done: int = 0
+
+    def advance(self, size: int) -> None:
+        self.bytes_done += size
+
+    def accept(self, origin: str, article_id: str, number: int | None) -> bool:
+        """False (and reported) for an id already indexed or kept in this run."""
+        if article_id in self.seen:
+            self.skipped.append(Skipped(origin, f"duplicate article id {article_id}", number))
+            return False
+        self.seen.add(article_id)
+        return True
+
+
+def _articles(
+    files: list[Path], meta: PageMeta | None, run: _Run, known: dict[str, LineTable]
+) -> Iterator[Article]:
+    """The articles to analyse: all of a changed page file, the new and changed lines
+    of a JSONL file whose indexed lines are `known` (all lines when it has none)."""
+    for path in files:
+        key = str(path)
+        run.articles_per_file[key] = 0
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl_articles(path, run, known.get(key, {}))
+            continue
+        source = read_page(path)
+        if isinstance(source, Skipped):
+            run.skipped.append(source)
+        else:
+            try:
+                for article in parse_page(source.text, key, meta):
+                    if run.accept(key, article.id, None):
+                        run.articles_per_file[key] += 1
+                        yield article
+            except PageFormatError as exc:
+                run.skipped.append(Skipped(key, str(exc)))
+        run.advance(path.stat().st_size)
+
+
+def _jsonl_articles(path: Path, run: _Run, known: LineTable) -> Iterator[Article]:
+    key = str(path)
+    lines: LineTable = {}
+    for line in read_jsonl(path, run.advance, known):
+        if isinstance(line, Skipped):
+            run.skipped.append(line)
+            continue
+        if isinstance(line.item, Skipped):
+            run.skipped.append(line.item)
+            continue
+        article_id = known[line.digest] if line.item is None else line.item.id
+        if run.accept(key, article_id, line.number):
+            lines[line.digest] = article_id
+            if line.item is not None:
+                yield line.item
+    run.lines[key] = lines
+    run.articles_per_file[key] = len(lines)
+    run.stale += [(key, i) for digest, i in known.items() if digest not in lines]
+
+
+def import_into(
+    store: Store,
+    paths: Iterable[Path],
+    meta: PageMeta | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Import pages and JSONL files through `store`: changed articles only, never duplicates.
+
+    Deletions of replaced files' articles go first, then each article deletes
+    its old copy (unless the archive was empty) and is added; the articles of
+    vanished JSONL lines are deleted last, unless their id came back.
+    """
+    started = time.perf_counter()
+    with store.lock():
+        manifest = store.manifest()
+        run = _Run()
+        changed: list[Path] = []
+        unchanged = 0
+        hashes: dict[str, str] = {}
+        for item in find_inputs(paths):
+            if isinstance(item, Skipped):
+                run.skipped.append(item)
+                continue
+            digest = sha256_of(item)
+            if manifest.get(str(item), {}).get("sha256") == digest:
+                unchanged += 1
+            else:
+                changed.append(item)
+                hashes[str(item)] = digest
+        gone = [p for p in manifest if prune and not Path(p).exists()]
+        total_bytes = sum(p.stat().st_size for p in changed)
+        articles = paragraphs = removed = 0
+        if changed or gone:
+            known: dict[str, LineTable] = {}
+            replaced = list(gone)
+            for path in changed:
+                key = str(path)
+                lines = None
+                if path.suffix.lower() in JSONL_SUFFIXES:
+                    lines = store.known_lines(key, manifest.get(key, {}).get("sha256"))
+                if lines is None:
+                    replaced.append(key)
+                else:
+                    known[key] = lines
+            batch = store.batch()
+            try:
+                for key in replaced:
+                    removed += batch.delete_origin(key)
+                for article in _articles(changed, meta, run, known):
+                    if not batch.fresh:
+                        removed += batch.delete_article(article.id)
+                    batch.add(article)
+                    articles += 1
+                    paragraphs += len(article.paragraphs)
+                    if progress:
+                        progress(run.bytes_done, total_bytes, articles)
+                for key, article_id in run.stale:
+                    if article_id not in run.seen:  # else the new copy's deletion took it
+                        removed += batch.delete_article(article_id, origin=key)
+                removed += batch.commit()
+            except BaseException:
+                batch.cancel()
+                raise
+            store.save(*_recorded(manifest, run, hashes, gone))
+        if progress:
+            progress(total_bytes, total_bytes, articles)
+    return IndexReport(
+        files=len(changed),
+        unchanged=unchanged,
+        articles=articles,
+        paragraphs=paragraphs,
+        removed=removed,
+        skipped=tuple(run.skipped),
+        seconds=time.perf_counter() - started,
+        peak_rss_mb=peak_rss_mb(),
+    )
+
+
+def _recorded(
+    manifest: Manifest, run: _Run, hashes: dict[str, str], gone: list[str]
+) -> tuple[Manifest, dict[str, LineTable]]:
+    """The manifest after this run, and the line tables of its JSONL files: a file that
+    could not be read is not recorded, so the next import tries it again."""
+    for key in gone:
+        manifest.pop(key, None)
+    bad = {s.path for s in run.skipped if s.line is None}
+    tables = {}
+    for key, count in run.articles_per_file.items():
+        if key not in bad:
+            manifest[key] = {"sha256": hashes[key], "articles": count}
+            if key in run.lines:
+                tables[key] = run.lines[key]
+    return manifest, tables
+
+
+def peak_rss_mb() -> float:
+    """The largest process's peak: this one, or the largest worker (all reaped by now).
+
+    This process's own peak is read from /proc (VmHWM) where there is one:
+    Linux carries ru_maxrss across exec, so `baoku index` started by a large
+    process (a benchmark holding a 2 GB index open) reported that process's peak.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with suppress(OSError, StopIteration, ValueError):
+        with open("/proc/self/status") as status:
+            own = int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
