@@ -1,0 +1,227 @@
+"""`ArchiveReader` over the articles index: search, export, ids, article, suggest, stats.
+
+Each call is one or a few requests with the current committed state, so a
+long-lived reader (a gunicorn worker) sees an import as soon as it commits.
+Hits are built from the stored article by `hits` (the same code as the
+Whoosh engine): best paragraph, `matches`, snippet. In paragraph mode the
+unit's article comes back in the same response (has_parent inner hits), so
+a unit never meets a newer copy of its article. Searches refuse partial
+results: a total or a facet count from some shards only would be wrong
+without saying so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import suppress
+from typing import Any
+
+from search.analysis import normalize, squeeze
+from search.backends.opensearch.client import Cluster
+from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
+from search.backends.opensearch.store import OpenSearchStore
+from search.backends.opensearch.translate import Plan, has_parent
+from search.errors import ArticleNotFound, BaokuError
+from search.hits import article_from_stored, best_unit, build_hit, shown_paragraphs
+from search.limits import SUGGEST_SCAN, SUGGESTIONS
+from search.models import Article, Hit, IndexStats, SearchRequest, SearchResult
+from search.params import validate
+
+EXPORT_PAGE = 500  # hits per search_after page
+IDS_PAGE = 10_000  # article ids per composite aggregation page
+KEEP_ALIVE = "5m"  # a point in time between two export pages
+
+
+class OpenSearchReader:
+    """Searches one archive on a cluster."""
+
+    def __init__(self, cluster: Cluster, store: OpenSearchStore, shards: int) -> None:
+        self.cluster = cluster
+        self.store = store
+        self.shards = shards
+
+    def _search(self, body: dict[str, Any], **params: Any) -> Any:
+        index = None if "pit" in body else self.cluster.articles  # a point in time names it
+        with self.cluster.errors():
+            response = self.cluster.client.search(
+                index=index, body=body, allow_partial_search_results=False, **params
+            )
+        return self.cluster.complete(response)
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        validate(request)
+        plan = Plan.of(request)
+        body = {
+            **self._ranked(plan),
+            "from": (request.page - 1) * request.size,
+            "size": request.size,
+            "track_total_hits": True,
+        }
+        if request.facets:
+            body["aggs"] = plan.facet_aggs(self.shards)
+        response = self._search(body, preference=plan.preference())
+        return SearchResult(
+            query=request.query,
+            total=response["hits"]["total"]["value"],
+            page=request.page,
+            page_size=request.size,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=tuple(self._hits(plan, response["hits"]["hits"])),
+            facets=plan.facets(response["aggregations"]) if request.facets else None,
+        )
+
+    def _ranked(self, plan: Plan) -> dict[str, Any]:
+        """Query, rank order and what each hit needs to become a `Hit`."""
+        query = plan.query()
+        if plan.article:
+            source = ["article"]
+        else:
+            source = ["unit"]
+            parent = has_parent({"match_all": {}}, score=False)
+            parent["has_parent"]["inner_hits"] = {"_source": ["article"], "size": 1}
+            query["bool"]["filter"].append(parent)
+        return {"query": query, "sort": plan.sort(), "track_scores": True, "_source": source}
+
+    def _hits(self, plan: Plan, raw: list[dict[str, Any]]) -> Iterator[Hit]:
+        for found in raw:
+            if plan.article:
+                stored, unit = found["_source"]["article"], None
+            else:
+                parent = found["inner_hits"][ARTICLE]["hits"]["hits"][0]
+                stored, unit = parent["_source"]["article"], found["_source"]["unit"]
+            yield _hit(article_from_stored(stored), plan.needles, found["_score"], unit)
+
+    def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
+        """Hits in rank order through a point in time, page by page (search_after): deep
+        pages with from/size would sort the whole result again for every page."""
+        validate(request)
+        plan = Plan.of(request)
+        with self.cluster.errors():
+            pit = self.cluster.client.create_pit(
+                index=self.cluster.articles, keep_alive=KEEP_ALIVE
+            )["pit_id"]
+        return self._pages(plan, pit, cap)
+
+    def _pages(self, plan: Plan, pit: str, cap: int) -> Iterator[Hit]:
+        body = self._ranked(plan)
+        sent = 0
+        try:
+            while sent < cap:
+                body["pit"] = {"id": pit, "keep_alive": KEEP_ALIVE}
+                body["size"] = min(EXPORT_PAGE, cap - sent)
+                response = self._search(body)
+                raw = response["hits"]["hits"]
+                yield from self._hits(plan, raw)
+                sent += len(raw)
+                if len(raw) < body["size"]:
+                    return
+                body["search_after"] = raw[-1]["sort"]
+                pit = response.get("pit_id", pit)
+        finally:
+            # The point in time would expire by itself; freeing it is politeness.
+            with suppress(BaokuError), self.cluster.errors():
+                self.cluster.client.delete_pit(body={"pit_id": [pit]})
+
+    def article_ids(self, request: SearchRequest) -> set[str]:
+        """Every matching article id: a composite aggregation over `article_id`, page by
+        page, which also gives each article once in paragraph mode."""
+        validate(request)
+        plan = Plan.of(request)
+        composite: dict[str, Any] = {
+            "size": IDS_PAGE,
+            "sources": [{"id": {"terms": {"field": "article_id"}}}],
+        }
+        found: set[str] = set()
+        while True:
+            unscored = {"bool": {"filter": [plan.query()]}}
+            body = {"size": 0, "query": unscored, "aggs": {"ids": {"composite": composite}}}
+            ids = self._search(body)["aggregations"]["ids"]
+            found.update(bucket["key"]["id"] for bucket in ids["buckets"])
+            if len(ids["buckets"]) < IDS_PAGE or "after_key" not in ids:
+                return found
+            composite["after"] = ids["after_key"]
+
+    # -- one article, suggestions, stats --------------------------------------------------
+
+    def article(self, article_id: str) -> Article:
+        """By the `article_id` field, as searches see it (last commit)."""
+        query = {"bool": {"filter": [{"term": {"article_id": article_id}}, _kind(ARTICLE)]}}
+        raw = self._search({"query": query, "size": 1, "_source": ["article"]})["hits"]["hits"]
+        if not raw:
+            raise ArticleNotFound(f"no article with id {article_id!r}")
+        return article_from_stored(raw[0]["_source"]["article"])
+
+    def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
+        """Author names first (at most half), then frequent words, as the Whoosh engine:
+        the first SUGGEST_SCAN dictionary terms with the prefix, by document frequency."""
+        key = squeeze(normalize(prefix))
+        if not key:
+            return []
+        pattern = _literal(key) + ".*"
+
+        def terms(field: str) -> dict[str, Any]:
+            return {
+                "terms": {
+                    "field": field,
+                    "include": pattern,
+                    "size": SUGGEST_SCAN,
+                    "order": {"_key": "asc"},
+                }
+            }
+
+        body = {"size": 0, "aggs": {"names": terms("authors"), "words": terms("words")}}
+        aggregations = self._search(body)["aggregations"]
+
+        def by_frequency(name: str) -> list[str]:
+            found = [(b["doc_count"], b["key"]) for b in aggregations[name]["buckets"]]
+            return [term for _, term in sorted(found, key=lambda f: (-f[0], f[1]))]
+
+        names = by_frequency("names")
+        words = [w for w in by_frequency("words") if len(w) > len(key) and not w.isdigit()]
+        return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
+
+    def stats(self) -> IndexStats:
+        with self.cluster.errors():
+            client = self.cluster.client
+            articles = client.count(index=self.cluster.articles, body={"query": _kind(ARTICLE)})
+            units = [_kind(UNIT), {"range": {"unit": {"gte": 0}}}]  # the title unit is -1
+            paragraphs = client.count(
+                index=self.cluster.articles, body={"query": {"bool": {"filter": units}}}
+            )
+            index = client.indices.stats(index=self.cluster.articles, metric="store,segments")
+        files, updated = self.store.summary()
+        primaries = index["indices"][self.cluster.articles]["primaries"]
+        return IndexStats(
+            path=self.cluster.location,
+            articles=self.cluster.complete(articles)["count"],
+            paragraphs=self.cluster.complete(paragraphs)["count"],
+            files=files,
+            size_bytes=primaries["store"]["size_in_bytes"],
+            segments=primaries["segments"]["count"],
+            updated=updated,
+        )
+
+    def close(self) -> None:
+        self.cluster.close()
+
+
+def _literal(text: str) -> str:
+    """`text` as a Lucene regular expression matching itself: ASCII punctuation escaped
+    (a backslash before a letter would name a class, `\\d`, or be refused)."""
+    return "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in text)
+
+
+def _kind(kind: str) -> dict[str, Any]:
+    return {"term": {JOIN: kind}}
+
+
+def _hit(article: Article, needles: list[str], score: float, unit: int | None) -> Hit:
+    """A hit on `article`: at `unit` (paragraph mode), else at its best paragraph."""
+    shown = shown_paragraphs(article, needles)
+    if unit is None:
+        unit = best_unit(article, shown)
+    return build_hit(article, needles, score, unit, len(shown))
