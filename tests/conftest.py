@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import os
+import shutil
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import ROOT, SEEDS_DIR, SearchFn, build_index, searcher_for
+from support import (
+    CLUSTER_DIR,
+    ROOT,
+    SEEDS_DIR,
+    SearchFn,
+    build_index,
+    cluster_harness,
+    searcher_for,
+)
 
 import search
 
@@ -28,6 +39,42 @@ def seed_search(seed_index: Path) -> SearchFn:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def _unavailable(reason: str) -> None:
+    """Skip where a developer lacks Java or Maven; under CI=true, fail: CI tests the cluster."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def opensearch_hosts() -> Iterator[list[str]]:
+    """The 3-node test cluster (tests/cluster/opensearch.py, OpenSearch 2.19 from Maven jars
+    on 127.0.0.1:9200-9202): started once per session, stopped again only if started here."""
+    harness = cluster_harness()
+    try:
+        harness.cluster_status(CLUSTER_DIR)
+        running = True
+    except harness.ClusterError:
+        running = False
+        java = os.environ.get("JAVA_HOME") or shutil.which("java")
+        if not java or not shutil.which(os.environ.get("MVN", "mvn")):
+            _unavailable("the OpenSearch test cluster needs Java 17 and Maven")
+    urls = harness.start_cluster(CLUSTER_DIR)
+    yield urls
+    if not running:
+        harness.stop_cluster(CLUSTER_DIR)
+
+
+@pytest.fixture(scope="session")
+def cluster_prefixes(opensearch_hosts: list[str]) -> Iterator[list[str]]:
+    """Index prefixes tests created on the cluster; all deleted at the end of the session."""
+    created: list[str] = []
+    yield created
+    for prefix in created:
+        request = urllib.request.Request(f"{opensearch_hosts[0]}/{prefix}-*", method="DELETE")
+        urllib.request.urlopen(request).close()
 
 
 def pytest_report_header() -> str:

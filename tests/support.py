@@ -8,6 +8,7 @@ would import the source tree instead of what users get.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -18,9 +19,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import opencc
 
@@ -33,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
 SEED_PAGE = SEEDS_DIR / "000_9abfc11f84c73b14.txt"
 CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+CLUSTER_DIR = ROOT / ".opensearch"  # the test cluster's nodes, data and logs
 # The console script installed beside this interpreter: what a user types.
 BAOKU = [str(Path(sys.executable).with_name("baoku"))]
 
@@ -186,3 +191,51 @@ def traditional(text: str) -> str:
     characters that baoku does not merge (瞭望, 图像 would then match 了, 象).
     """
     return "".join(_S2T.convert(char) for char in text)
+
+
+def cluster_harness() -> ModuleType:
+    """tests/cluster/opensearch.py, under a name that shadows nothing (not opensearch-py)."""
+    spec = importlib.util.spec_from_file_location(
+        "baoku_cluster_harness", ROOT / "tests" / "cluster" / "opensearch.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Engine:
+    """One engine under test: where an archive of some files goes, and how to search it."""
+
+    name: str
+    hosts: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)  # cluster indices to delete afterwards
+
+    def settings(self, folder: Path) -> Settings:
+        if self.name == "whoosh":
+            return settings_for(folder / "index")
+        prefix = f"baoku-test-{uuid.uuid4().hex[:10]}"
+        self.prefixes.append(prefix)
+        return settings_for(
+            folder / "index",
+            backend="opensearch",
+            opensearch_hosts=",".join(self.hosts),
+            opensearch_index=prefix,
+        )
+
+    def build(self, paths: list[Path], folder: Path) -> Settings:
+        settings = self.settings(folder)
+        backend_for(settings).writer().import_paths(paths)
+        return settings
+
+    def reader(self, settings: Settings) -> ArchiveReader:
+        return backend_for(settings).reader()
+
+    def search(self, settings: Settings) -> SearchFn:
+        archive = self.reader(settings)
+
+        def search(query: str, **options: object) -> SearchResult:
+            return archive.search(SearchRequest(query=query, **options))  # type: ignore[arg-type]
+
+        return search

@@ -16,9 +16,7 @@ edited, killed half-way; the errors a user sees when the cluster is not there.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -27,7 +25,6 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -45,7 +42,6 @@ from search.analysis import normalize, squeeze
 from search.backends import backend_for
 from search.backends.base import ArchiveReader, Backend
 from search.backends.opensearch import OpenSearchBackend
-from search.backends.opensearch.parity import top_level_texts, with_dates
 from search.backends.opensearch.reader import OpenSearchReader
 from search.config import Settings
 from search.errors import (
@@ -57,54 +53,16 @@ from search.errors import (
     QuerySyntaxError,
 )
 from search.models import GroupBy, SearchRequest, SearchResult
+from search.ranking import top_level_texts, with_dates
 
 CLUSTER_DIR = ROOT / ".opensearch"
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
 ALL = 1000  # a page size that holds every hit of these small archives
 
 
-def _harness() -> ModuleType:
-    """tests/cluster/opensearch.py, under a name that shadows nothing."""
-    spec = importlib.util.spec_from_file_location(
-        "baoku_cluster_harness", ROOT / "tests" / "cluster" / "opensearch.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
-def hosts() -> Iterator[list[str]]:
-    harness = _harness()
-    try:
-        harness.cluster_status(CLUSTER_DIR)
-        running = True
-    except harness.ClusterError:
-        running = False
-    if not running:
-        java = os.environ.get("JAVA_HOME") or shutil.which("java")
-        if not java or not shutil.which(os.environ.get("MVN", "mvn")):
-            _unavailable("the OpenSearch test cluster needs Java 17 and Maven")
-    urls = harness.start_cluster(CLUSTER_DIR)
-    with urllib.request.urlopen(f"{urls[0]}/_cat/plugins?h=component") as answer:
-        plugins = answer.read().decode()
-    if "ParentJoinPlugin" not in plugins:
-        if not running:
-            harness.stop_cluster(CLUSTER_DIR)
-        _unavailable(
-            "the test cluster lacks OpenSearch's parent-join module: add parent-join-client "
-            "to tests/cluster/pom.xml and org.opensearch.join.ParentJoinPlugin to NodeMain"
-        )
-    yield urls
-    if not running:
-        harness.stop_cluster(CLUSTER_DIR)
+def hosts(opensearch_hosts: list[str]) -> list[str]:
+    return opensearch_hosts
 
 
 @pytest.fixture(scope="module")

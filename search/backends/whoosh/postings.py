@@ -28,6 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.backends.whoosh.read_adapter import (
+    latest_searcher,
     length_bytes,
     posting_blocks,
     segment_key,
@@ -189,8 +190,9 @@ class IndexView:
 
     def refreshed(self) -> IndexView:
         """This view while the index is unchanged, else one of its latest commit."""
-        searcher = self._searcher.refresh()
-        return self if searcher is self._searcher else IndexView(searcher)
+        if self._searcher.up_to_date():
+            return self
+        return IndexView(latest_searcher(self._searcher))
 
     def close(self) -> None:
         self._searcher.close()

@@ -13,6 +13,8 @@ posting at a time in Python) cannot do fast enough. What this module relies on:
 * `SegmentReader._perdoc` (`W3PerDocReader`): `has_column` and
   `_get_column_file` for the field-length column of each document, one byte
   each, read as one array instead of a call per document.
+* `Searcher._ix`: the index a searcher came from, to open a new searcher on its
+  latest commit (`latest_searcher`) instead of `Searcher.refresh()`.
 * `whoosh.filedb.structfile.BufferFile.__init__` is replaced (see `_MappedFile`).
 
 `tests/test_stock_whoosh.py` runs stock Whoosh's own searcher over an index
@@ -31,6 +33,7 @@ from typing import Any
 from whoosh.codec import whoosh3
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import EmptyReader, TermNotFound
+from whoosh.searching import Searcher
 
 
 def segment_key(reader: Any) -> str | None:
@@ -75,6 +78,19 @@ def posting_blocks(
         if size < 0:
             return
         position = end
+
+
+def latest_searcher(searcher: Searcher) -> Searcher:
+    """A searcher of the index's latest commit, every segment read afresh.
+
+    Not `Searcher.refresh()`: whoosh-reloaded's refresh reuses the old
+    readers of segments it still lists, with their old deletion sets, so a
+    long-running server kept showing articles `baoku remove` (or a
+    re-import) had deleted, and it re-adds segments a merge replaced.
+    Decoded postings stay cached per segment id (postings.py): only the
+    deletion sets are read again.
+    """
+    return searcher._ix.searcher()
 
 
 def length_bytes(reader: Any, field: str) -> bytes | None:

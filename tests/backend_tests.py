@@ -1,0 +1,307 @@
+"""What a journalist notices, asserted once and run on every engine (Wagtail's `BackendTests`).
+
+tests/test_backends.py subclasses `BackendTests` once per engine; each
+subclass provides the `engine` fixture (support.Engine). Matching rules, the
+query language, grouping, ranking, facets, export, articles, suggestions,
+incremental imports and errors must hold on the embedded index and on the
+cluster alike; scores may differ, orders a user sees may not.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from support import SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
+
+from search.backends import backend_for
+from search.config import Settings
+from search.errors import ArticleNotFound, QuerySyntaxError
+from search.models import SearchRequest
+
+FILLER = "会议强调,要坚持稳中求进工作总基调,推动经济持续回升向好。"
+RANKED = [
+    # Mentions the query many times in the body, not in the title.
+    {
+        "id": "body",
+        "title": "城市建设综述",
+        "paragraphs": ["港口经济港口经济港口经济,港口经济带动发展。" + FILLER] * 3,
+    },
+    # The headline the journalist remembers; one body mention.
+    {"id": "headline", "title": "港口经济迎来新机遇", "paragraphs": [FILLER, FILLER]},
+    # 铁军 as a word vs only inside 钢铁军团 (substring, not a word); not 环卫铁军,
+    # which the shipped dictionary makes one word.
+    {"id": "word", "title": "甲", "paragraphs": ["这支铁军奋战一线。" + FILLER]},
+    {"id": "fragment", "title": "乙", "paragraphs": ["钢铁军团奋战一线。" + FILLER]},
+    # Both terms together in one paragraph vs scattered over two.
+    {"id": "together", "title": "丙", "paragraphs": ["郑州港区发展物流。", FILLER]},
+    {"id": "scattered", "title": "丁", "paragraphs": ["郑州发展。", "港区物流。"]},
+]
+DATED = [
+    {"id": "jan", "date": "2024-01-15", "title": "一月", "paragraphs": ["港口建设。"]},
+    {"id": "mar", "date": "2024-03-31", "title": "三月", "paragraphs": ["港口扩建。"]},
+    {"id": "may", "date": "2024-05-01", "title": "五月", "paragraphs": ["港口开放。"]},
+    {"id": "none", "title": "无日期", "paragraphs": ["港口。"]},
+]
+FACETED = [
+    {
+        "id": f"f{n}",
+        "date": f"2024-0{1 + n % 3}-1{n % 9}",
+        "section": "要闻" if n % 2 else "经济",
+        "authors": ["张立", "李莉"] if n % 5 == 0 else ["李莉"],
+        "title": f"港口{n}",
+        "paragraphs": ["港口建设。", "码头。"] if n % 4 else ["港口建设。"],
+    }
+    for n in range(30)
+]
+
+
+def _archive(engine: Engine, folder: Path, records: list[dict]) -> Settings:
+    write_jsonl(folder / "records.jsonl", records)
+    return engine.build([folder / "records.jsonl"], folder)
+
+
+class BackendTests:
+    """Subclasses provide `engine` (class scope)."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def seed(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+        return engine.build([SEEDS_DIR], tmp_path_factory.mktemp("seed"))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def seed_search(cls, engine: Engine, seed: Settings) -> SearchFn:
+        return engine.search(seed)
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def ranked(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> SearchFn:
+        return engine.search(_archive(engine, tmp_path_factory.mktemp("ranked"), RANKED))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def dated(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> SearchFn:
+        return engine.search(_archive(engine, tmp_path_factory.mktemp("dated"), DATED))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def faceted(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> SearchFn:
+        return engine.search(_archive(engine, tmp_path_factory.mktemp("faceted"), FACETED))
+
+    # -- matching: what is typed is found as written ------------------------------------
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("铜", ["01"]),  # a single character
+            ("郑好融", ["05"]),  # a coinage jieba would split
+            ("47.6亿元", ["02"]),  # a number with unit
+            ("4S店", ["06"]),
+            ("4s店", ["06"]),  # Latin case
+            ("1136", ["01"]),
+            ("小微企业园", ["01"]),  # jieba splits it differently in context
+            ("无废细胞", ["06"]),
+            ("無廢城市", ["06"]),  # traditional input
+            ("４Ｓ店", ["06"]),  # full-width input
+            ("４７.６亿元", ["02"]),
+            ("张立", ["01"]),  # an author name, also in the byline
+            ("程艺涵", ["03"]),  # 通讯员 count as authors
+        ],
+    )
+    def test_bare_term_is_a_substring_search(self, seed_search, query, expected):
+        assert sorted(ids(seed_search(query))) == expected
+
+    def test_cross_word_substring_finds_both_articles(self, seed_search):
+        # 州公 only exists across a word boundary (郑州|公用).
+        assert sorted(ids(seed_search("州公"))) == ["06", "07"]
+
+    def test_terms_are_anded_anywhere_in_the_article(self, seed_search):
+        # 恒天铜业 and 小微企业园 are in different paragraphs of article 01.
+        assert ids(seed_search("恒天铜业 小微企业园")) == ["01"]
+        assert ids(seed_search("恒天铜业 郑好融")) == []
+
+    def test_paragraph_group_needs_all_terms_in_one_paragraph(self, seed_search):
+        assert seed_search("恒天铜业 小微企业园", group="paragraph").total == 0
+        result = seed_search("恒天铜业 铜导线", group="paragraph")
+        assert [(h.article_id[-2:], h.paragraph) for h in result.hits] == [("01", 3)]
+
+    def test_phrase_never_crosses_paragraphs(self, seed_search):
+        # Paragraph 0 of article 01 ends with 稳中向好。 and paragraph 1 starts with 今年以来.
+        assert seed_search('"稳中向好。今年以来"').total == 0
+        assert seed_search('"稳中向好 稳中有升"').total == 0  # the text has 、 between them
+        assert ids(seed_search('"稳中向好、稳中有升"')) == ["02"]
+
+    def test_phrase_matches_across_the_rejoined_column_break(self, seed_search):
+        assert ids(seed_search('"开展实践学习"')) == ["07"]
+
+    def test_near_within_n_characters(self, seed_search):
+        # …彩虹桥环卫综合场站特色党建阵地: 6 characters between 环卫 and 党建.
+        assert seed_search('"环卫 党建"~5', group="paragraph").total == 0
+        near = seed_search('"党建 环卫"~6', group="paragraph")
+        assert (near.hits[0].article_id[-2:], near.hits[0].paragraph) in {("07", 6), ("06", 7)}
+        assert ids(seed_search('"公用 郑州"~0')) != []  # either order
+
+    def test_or_not_and_parentheses(self, seed_search):
+        assert sorted(ids(seed_search("新郑市 OR 荥阳市"))) == ["01", "02", "04"]
+        assert sorted(ids(seed_search("新郑市 NOT 园区"))) == ["02"]
+        assert sorted(ids(seed_search("新郑市 -园区"))) == ["02"]
+        assert sorted(ids(seed_search("(新密 OR 荥阳) 十五五"))) == ["03", "04"]
+
+    def test_fields(self, seed_search):
+        assert sorted(ids(seed_search("title:郑州"))) == ["05", "07"]  # 07: its subtitle
+        assert ids(seed_search("author:董艳竹")) == ["05"]
+        assert ids(seed_search("author:郑好融")) == []
+        assert seed_search("section:经济工作会议").total == 6
+
+    @pytest.mark.parametrize(
+        "query", ["", "   ", "OR", "NOT 郑州", "title:", "date:2024-13", "date:x"]
+    )
+    def test_bad_queries_raise_one_clear_error(self, seed_search, query):
+        with pytest.raises(QuerySyntaxError):
+            seed_search(query)
+
+    @pytest.mark.parametrize("query", ['"郑好融', "郑好融)", "((郑好融", "郑好融 OR", "AND 郑好融"])
+    def test_untidy_queries_are_answered(self, seed_search, query):
+        assert ids(seed_search(query)) == ["05"]
+
+    def test_date_ranges_in_query_and_options(self, dated):
+        assert sorted(ids(dated("港口 date:2024-01..2024-03"))) == ["jan", "mar"]
+        assert sorted(ids(dated("港口 date:2024-05"))) == ["may"]
+        assert sorted(ids(dated("港口 date:..2024-02"))) == ["jan"]
+        ranged = dated(
+            "港口", date_from=datetime.date(2024, 3, 1), date_to=datetime.date(2024, 12, 31)
+        )
+        assert sorted(ids(ranged)) == ["mar", "may"]
+
+    def test_sort_by_date_newest_first_undated_last(self, dated):
+        assert ids(dated("港口", sort="date")) == ["may", "mar", "jan", "none"]
+
+    @pytest.mark.parametrize(
+        "query", ["港口 OR 码头", "(港口 新闻) OR 码头", "港口 OR (码头 新闻)"]
+    )
+    def test_top_level_or_with_a_full_page_counts_every_article(self, engine, tmp_path, query):
+        records = [
+            {
+                "id": f"m{n}",
+                "title": f"第{n}号",
+                "paragraphs": [f"港口新闻{n}。" * (1 + n % 7), "码头。"],
+            }
+            for n in range(120)
+        ]
+        search = engine.search(_archive(engine, tmp_path, records))
+        assert search(query, size=1).total == 120
+        assert len(search(query, size=200).hits) == 120
+
+    # -- ranking: the order a journalist notices ----------------------------------------
+
+    def test_title_match_ranks_first(self, ranked):
+        assert ids(ranked("港口经济"))[0] == "headline"
+
+    def test_whole_word_ranks_above_substring(self, ranked):
+        assert ids(ranked("铁军")) == ["word", "fragment"]
+
+    def test_terms_together_rank_above_scattered(self, ranked):
+        assert ids(ranked("郑州 港区 物流")) == ["together", "scattered"]
+
+    def test_a_date_range_keeps_the_title_tier(self, ranked):
+        assert ids(ranked("港口 经济", date_to=datetime.date(2099, 1, 1))) == []  # undated
+        assert ids(ranked("港口 经济"))[0] == "headline"
+
+    def test_title_match_first_on_the_seed(self, seed_search):
+        assert ids(seed_search("融资 信用"))[0] == "05"
+        assert ids(seed_search("无废细胞"))[0] == "06"
+
+    # -- hits, facets, export, articles, suggestions ------------------------------------
+
+    def test_hits_show_the_best_paragraph_and_count_matching_ones(self, seed_search):
+        (hit,) = seed_search("郑好融").hits
+        assert (hit.paragraph, hit.matches) == (1, 4)
+        assert hit.title == "郑州市强化融资信用服务平台建设" and hit.authors == ("董艳竹",)
+        assert hit.snippet.marks and "郑好融" in hit.snippet.text
+
+    def test_paging_is_exact_and_stable(self, faceted):
+        first = faceted("港口", size=7)
+        pages = [faceted("港口", size=7, page=n).hits for n in range(1, 6)]
+        seen = [h.article_id for page in pages for h in page]
+        assert first.total == 30 and len(seen) == 30 and len(set(seen)) == 30
+
+    def test_facets_count_the_whole_result_set(self, faceted):
+        facets = faceted("港口", size=1, facets=True).facets
+        assert facets is not None
+        assert dict(facets.sections) == {"要闻": 15, "经济": 15}
+        assert dict(facets.authors) == {"李莉": 30, "张立": 6}
+        assert facets.months == (("2024-01", 10), ("2024-02", 10), ("2024-03", 10))
+        paragraphs = faceted("码头", group="paragraph", facets=True)
+        assert paragraphs.total == 22 and paragraphs.facets is not None
+        assert sum(n for _, n in paragraphs.facets.sections) == 22  # articles, not units
+
+    def test_facet_values_filter_exactly(self, faceted):
+        assert faceted("港口", section="要闻").total == 15
+        by_author = faceted("港口", author="张立", facets=True)
+        assert by_author.total == 6 and by_author.facets is not None
+        assert {name for name, _ in by_author.facets.authors} == {"张立", "李莉"}
+
+    def test_export_lists_every_hit_in_rank_order(self, engine, seed):
+        reader = engine.reader(seed)
+        request = SearchRequest(query="郑州", size=3)
+        exported = [h.article_id for h in reader.export(request, 1000)]
+        ranked = [h.article_id for h in reader.search(SearchRequest("郑州", size=100)).hits]
+        assert exported == ranked and len(exported) == reader.search(request).total
+        assert [h.article_id for h in reader.export(request, 2)] == ranked[:2]
+
+    def test_article_ids_lists_exactly_the_matches(self, engine, seed):
+        reader = engine.reader(seed)
+        for query in ("州公", "郑州 OR 新郑", "铁军 -郑好融"):
+            result = reader.search(SearchRequest(query=query, size=100))
+            assert reader.article_ids(SearchRequest(query=query)) == {
+                h.article_id for h in result.hits
+            }
+
+    def test_article_view_and_missing_article(self, engine, seed):
+        reader = engine.reader(seed)
+        article = reader.article(f"{SEED_PAGE.stem}-05")
+        assert article.title == "郑州市强化融资信用服务平台建设"
+        assert article.authors == ("董艳竹",) and len(article.paragraphs) > 4
+        with pytest.raises(ArticleNotFound):
+            reader.article("no-such-article")
+
+    def test_suggest_completes_names_and_words(self, engine, seed):
+        reader = engine.reader(seed)
+        assert "董艳竹" in reader.suggest("董")
+        words = reader.suggest("郑州")
+        assert words and all(w.startswith("郑州") for w in words)
+        assert reader.suggest("") == [] and reader.suggest("㐀㐀㐀") == []
+
+    def test_stats_count_articles_and_paragraphs(self, engine, seed):
+        stats = engine.reader(seed).stats()
+        assert (stats.articles, stats.files) == (7, 1) and stats.paragraphs > 40
+
+    # -- imports: incremental, never a duplicate ----------------------------------------
+
+    def test_reimports_replace_and_never_duplicate(self, engine, tmp_path):
+        records = [
+            {"id": "a", "title": "甲文", "paragraphs": ["第一段。", "第二段。"]},
+            {"id": "b", "title": "乙文", "paragraphs": ["旧的正文。"]},
+            {"id": "c", "title": "丙文", "paragraphs": ["将被删去。"]},
+        ]
+        feed = write_jsonl(tmp_path / "feed.jsonl", records)
+        settings = engine.settings(tmp_path)
+        writer = backend_for(settings).writer()
+        assert writer.import_paths([feed]).articles == 3
+        assert writer.import_paths([feed]).unchanged == 1  # nothing re-read
+        edited = [records[0], {**records[1], "paragraphs": ["新的正文。", "多一段。"]}]
+        write_jsonl(feed, [*edited, {"id": "d", "title": "丁文", "paragraphs": ["新来的。"]}])
+        report = writer.import_paths([feed])
+        assert (report.articles, report.paragraphs) == (2, 3)  # b and d only
+        search = engine.search(settings)
+        assert sorted(h.title for h in search("title:文", size=100).hits) == [
+            "丁文",
+            "乙文",
+            "甲文",
+        ]
+        assert search("旧的正文").total == search("将被删去").total == 0
+        assert search("新的正文").total == 1
+        assert writer.remove(ids=["a"]) == 1 and search("甲文").total == 0
+        assert engine.reader(settings).stats().articles == 2
