@@ -40,6 +40,7 @@ class Settings:
     backend: str = "whoosh"  # the engine: whoosh (index_dir) or opensearch (a cluster)
     opensearch_hosts: str = "http://127.0.0.1:9200"  # comma-separated node URLs
     opensearch_index: str = "baoku"  # name prefix of the cluster's indices
+    opensearch_shards: int = 1  # primary shards of a new archive (see opensearch/mapping.py)
 
     @classmethod
     def load(

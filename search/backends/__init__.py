@@ -20,5 +20,7 @@ def backend_for(settings: Settings) -> Backend:
         from search.backends.opensearch import OpenSearchBackend
 
         hosts = [host.strip() for host in settings.opensearch_hosts.split(",") if host.strip()]
-        return OpenSearchBackend(hosts, settings.opensearch_index, settings)
+        return OpenSearchBackend(
+            hosts, settings.opensearch_index, settings, shards=settings.opensearch_shards
+        )
     raise BadParameter(f"backend must be {' or '.join(BACKENDS)}, got {settings.backend!r}")
