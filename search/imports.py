@@ -13,8 +13,10 @@ are saved after the commit, so a killed import is simply run again.
 
 from __future__ import annotations
 
+import os
 import resource
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -172,6 +174,31 @@ def import_into(
         seconds=time.perf_counter() - started,
         peak_rss_mb=peak_rss_mb(),
     )
+
+
+def files_under(manifest: Manifest, paths: Iterable[Path]) -> list[str]:
+    """The imported files (manifest keys) that are `paths` or inside them: what `remove` drops."""
+    targets = []
+    for path in paths:
+        resolved = str(path.resolve())
+        targets += [k for k in manifest if k == resolved or k.startswith(resolved + os.sep)]
+    return targets
+
+
+class PipelineImports(ABC):
+    """`ArchiveWriter.import_paths` for an engine: the shared pipeline into its `Store`."""
+
+    @abstractmethod
+    def store(self) -> Store: ...
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        meta: PageMeta | None = None,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IndexReport:
+        return import_into(self.store(), paths, meta, prune, progress)
 
 
 def _recorded(

@@ -141,6 +141,8 @@ def _node(name: str) -> int:
 
 def _assert_spread(hosts: list[str], index: str, shards: int) -> None:
     """`shards` primaries with one replica each, all started, never two copies on one node."""
+    health = _request(hosts, f"/_cluster/health/{index}?wait_for_status=green&timeout=120s")
+    assert health["status"] == "green", health
     copies = _copies(hosts, index)
     assert len(copies) == 2 * shards, copies
     assert all(c["state"] == "STARTED" for c in copies), copies

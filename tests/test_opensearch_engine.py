@@ -560,7 +560,7 @@ def test_a_second_import_is_refused_while_one_runs(
     settings = settings_for(folder / "lock-index")
     first = _backend(hosts, f"{prefix}-lock", settings).writer()
     second = _backend(hosts, f"{prefix}-lock", settings).writer()
-    with first.store.lock():
+    with first.store().lock():
         with pytest.raises(IndexBusy, match=f"{prefix}-lock-articles"):
             second.import_paths([SEEDS_DIR])
     assert second.import_paths([SEEDS_DIR]).articles > 0

@@ -6,48 +6,36 @@ writer at a time, so a removal never races an import's deletions.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from search.backends.base import Progress
 from search.backends.opensearch.client import LONG_TIMEOUT, Cluster
 from search.backends.opensearch.mapping import ARTICLE, JOIN
 from search.backends.opensearch.reader import OpenSearchReader
 from search.backends.opensearch.store import OpenSearchStore
-from search.imports import import_into
-from search.ingest.pages import PageMeta
-from search.models import IndexReport, IndexStats
+from search.imports import PipelineImports, files_under
+from search.models import IndexStats
 
 
-class OpenSearchWriter:
+class OpenSearchWriter(PipelineImports):
     """Changes one archive on a cluster."""
 
     def __init__(self, cluster: Cluster, store: OpenSearchStore, shards: int) -> None:
         self.cluster = cluster
-        self.store = store
+        self._store = store
         self.shards = shards
 
-    def import_paths(
-        self,
-        paths: Iterable[Path],
-        meta: PageMeta | None = None,
-        prune: bool = False,
-        progress: Progress | None = None,
-    ) -> IndexReport:
-        return import_into(self.store, paths, meta=meta, prune=prune, progress=progress)
+    def store(self) -> OpenSearchStore:
+        return self._store
 
     def remove(self, paths: Iterable[Path] = (), ids: Iterable[str] = ()) -> int:
         """Drop the articles of imported files (or folders of them) and/or ids; returns
         the articles removed (their units go with them: they carry the same fields)."""
         self._require_index()
-        with self.store.lock():
-            manifest = self.store.manifest()
-            targets = []
-            for path in paths:
-                resolved = str(path.resolve())
-                targets += [k for k in manifest if k == resolved or k.startswith(resolved + os.sep)]
+        with self._store.lock():
+            manifest = self._store.manifest()
+            targets = files_under(manifest, paths)
             clauses: list[dict[str, Any]] = []
             if targets:
                 clauses.append({"terms": {"origin": targets}})
@@ -62,21 +50,21 @@ class OpenSearchWriter:
                     index=self.cluster.articles, body={"query": counted}
                 )
             self.cluster.delete_where(self.cluster.articles, query, refresh=True)
-            self.store.forget(targets)
-            self.store.touch()
+            self._store.forget(targets)
+            self._store.touch()
         return int(self.cluster.complete(articles)["count"])
 
     def optimize(self) -> IndexStats:
         """Merge the index into one segment, dropping deleted documents."""
         self._require_index()
-        with self.store.lock():
+        with self._store.lock():
             with self.cluster.errors():
                 self.cluster.client.indices.forcemerge(
                     index=self.cluster.articles, max_num_segments=1, request_timeout=LONG_TIMEOUT
                 )
                 self.cluster.client.indices.refresh(index=self.cluster.articles)
-            self.store.touch()
-        return OpenSearchReader(self.cluster, self.store, self.shards).stats()
+            self._store.touch()
+        return OpenSearchReader(self.cluster, self._store, self.shards).stats()
 
     def _require_index(self) -> None:
         """`IndexMissing` naming the index: removing from nothing is not creating it."""

@@ -13,30 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from search.backends.base import Progress
 from search.backends.whoosh import store
 from search.backends.whoosh.reader import WhooshReader
 from search.backends.whoosh.workers import SEGMENT_TOKENS
 from search.config import Settings
-from search.imports import import_into
-from search.ingest.pages import PageMeta
-from search.models import IndexReport, IndexStats
+from search.imports import PipelineImports
+from search.models import IndexStats
 
 
-class WhooshWriter:
+class WhooshWriter(PipelineImports):
     def __init__(self, settings: Settings, segment_tokens: int) -> None:
         self.settings = settings
         self.segment_tokens = segment_tokens
 
-    def import_paths(
-        self,
-        paths: Iterable[Path],
-        meta: PageMeta | None = None,
-        prune: bool = False,
-        progress: Progress | None = None,
-    ) -> IndexReport:
-        target = store.WhooshStore(self.settings, self.segment_tokens)
-        return import_into(target, paths, meta, prune, progress)
+    def store(self) -> store.WhooshStore:
+        return store.WhooshStore(self.settings, self.segment_tokens)
 
     def remove(self, paths: Iterable[Path] = (), ids: Iterable[str] = ()) -> int:
         return store.remove(self.settings, paths, ids)

@@ -33,6 +33,7 @@ from search.backends.whoosh.workers import SEGMENT_TOKENS, SegmentWorkers
 from search.backends.whoosh.write_adapter import commit_segments, segments_of
 from search.config import Settings
 from search.errors import IndexBusy, IndexMissing, IndexUnavailable
+from search.imports import files_under
 from search.models import Article, IndexStats
 
 LOCK = "baoku.lock"
@@ -245,10 +246,7 @@ def remove(settings: Settings, paths: Iterable[Path] = (), ids: Iterable[str] = 
     with import_lock(index_dir):
         ix = open_index(index_dir)
         manifest = recorded.load_manifest(index_dir)
-        targets = []
-        for path in paths:
-            resolved = str(path.resolve())
-            targets += [k for k in manifest if k == resolved or k.startswith(resolved + os.sep)]
+        targets = files_under(manifest, paths)
         terms = [("origin", key) for key in targets] + [("article_id", i) for i in ids]
         writer = ix.writer(codec=codec())
         try:
