@@ -57,7 +57,10 @@ class Probe:
     def nodes(self) -> list[Node]:
         found = self.client.nodes.info(metric="process,jvm")["nodes"].values()
         return sorted(
-            (Node(n["name"], n["process"]["id"], n["jvm"]["mem"]["heap_max_in_bytes"]) for n in found),
+            (
+                Node(n["name"], n["process"]["id"], n["jvm"]["mem"]["heap_max_in_bytes"])
+                for n in found
+            ),
             key=lambda node: node.name,
         )
 
