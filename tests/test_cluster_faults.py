@@ -9,6 +9,9 @@ What a newsroom must be able to count on then:
   is first in `BAOKU_OPENSEARCH_HOSTS` is gone; a search caught in the
   failover may fail only with `IndexUnavailable` naming the cluster, never with
   another error or a wrong answer;
+* an export (a CSV download) streaming when the node dies either completes
+  with every hit or stops with that `IndexUnavailable` (its point in time may
+  hold a search context on the dead node), never a silently short list;
 * an import either carries on or stops with one clear `Error:` line naming the
   cluster (no traceback), and running it again completes with every article
   exactly once;
@@ -31,6 +34,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,8 +53,9 @@ from support import (
 from search.backends.base import ArchiveReader
 from search.backends.opensearch import OpenSearchBackend
 from search.backends.opensearch.mapping import names
+from search.backends.opensearch.reader import EXPORT_PAGE
 from search.errors import IndexUnavailable
-from search.models import GroupBy, SearchRequest
+from search.models import GroupBy, Hit, SearchRequest
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"  # 3,148 People's Daily articles, January 1998
 SEARCHED = 1000  # articles in the archive that is searched while a node dies
@@ -82,6 +87,7 @@ QUERIES = [
     "环境保护",
 ]
 Key = tuple[str, GroupBy]
+EXPORTED = SearchRequest("中", group="paragraph")  # 2,175 hits: 5 pages of a point in time
 
 
 @dataclass(frozen=True)
@@ -162,13 +168,25 @@ def _give_primary(hosts: list[str], index: str, node: int) -> None:
     copies = _copies(hosts, index)
     if any(c["prirep"] == "p" and _node(c["node"]) == node for c in copies):
         return
-    shard = next(c["shard"] for c in copies if _node(c["node"]) == node)
+    shard = next((c["shard"] for c in copies if _node(c["node"]) == node), None)
+    assert shard is not None, f"node-{node} holds no copy of {index}: {copies}"
     primary = next(c for c in copies if c["shard"] == shard and c["prirep"] == "p")
     cancel = {"index": index, "shard": int(shard), "node": primary["node"], "allow_primary": True}
     _request(hosts, "/_cluster/reroute", {"commands": [{"cancel": cancel}]}, "POST")
     HARNESS.wait_for_health(hosts, "green", NODES)
     copies = _copies(hosts, index)
     assert any(c["prirep"] == "p" and _node(c["node"]) == node for c in copies), copies
+
+
+def _cluster_manager(hosts: list[str]) -> int:
+    """The node elected cluster manager (master)."""
+    return _node(_request(hosts, "/_cat/cluster_manager?format=json")[0]["node"])
+
+
+def _exported(hits: Iterable[Hit]) -> list[tuple[str, int]]:
+    """An export as a sorted list of (article, paragraph): scores, hence the order of
+    equal hits, may differ between copies of a shard."""
+    return sorted((hit.article_id, hit.paragraph) for hit in hits)
 
 
 def _restore(hosts: list[str], node: int) -> None:
@@ -250,15 +268,25 @@ def _cli(
     hosts: list[str], prefix: str, folder: Path, *args: str
 ) -> subprocess.CompletedProcess[str]:
     """`baoku ARGS` as a user runs it against the cluster, node 1 first in the host list."""
-    env = {
+    return subprocess.run(
+        [*BAOKU, *args],
+        env=_env(hosts, prefix),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _env(hosts: list[str], prefix: str) -> dict[str, str]:
+    """What a user sets to use the archive `prefix` (3 shards) on the cluster."""
+    return {
         **os.environ,
         "BAOKU_BACKEND": "opensearch",
         "BAOKU_OPENSEARCH_HOSTS": ",".join(hosts),
         "BAOKU_OPENSEARCH_INDEX": prefix,
+        "BAOKU_OPENSEARCH_SHARDS": "3",
     }
-    return subprocess.run(
-        [*BAOKU, *args], env=env, cwd=folder, capture_output=True, text=True, timeout=600
-    )
 
 
 def test_searches_stay_exact_while_the_first_node_dies(
@@ -275,6 +303,7 @@ def test_searches_stay_exact_while_the_first_node_dies(
     expected_reader = whoosh.reader(whoosh.build([path], tmp_path / "whoosh"))
     keys = [(query, group) for query in QUERIES for group in GROUPS]
     expected = {key: _answer(expected_reader, key) for key in keys}
+    exported = _exported(expected_reader.export(EXPORTED, 10_000))
     expected_reader.close()
     assert all(expected[(query, "article")].total > 0 for query in QUERIES)
 
@@ -287,26 +316,50 @@ def test_searches_stay_exact_while_the_first_node_dies(
     _assert_spread(hosts, articles, shards=3)
     reader = backend.reader()
     assert {key: _answer(reader, key) for key in keys} == expected  # exact before the fault
+    exporter = backend.reader()
+    assert _exported(exporter.export(EXPORTED, 10_000)) == exported
 
     searcher = Searcher(reader, expected)
     searcher.start()
     try:
+        # An export (a CSV download) streams through a point in time, page by page:
+        # the first pages are read before the kill, the others after it.
+        stream = exporter.export(EXPORTED, 10_000)
+        streamed = [next(stream) for _ in range(EXPORT_PAGE + 1)]
         searcher.wait_for(len(keys))  # one whole round before the kill
+        master = _cluster_manager(hosts)
         kill_sent = time.monotonic()
         HARNESS.kill_node(CLUSTER_DIR, 1)  # returns once the JVM is gone
         killed = time.monotonic()
         # A client created now (a `baoku search`, a new web worker) tries 9200 first.
-        fresh = backend.reader()
-        at_once = [_try(fresh, key, expected[key]) for key in keys]
+        fresh: ArchiveReader | None = None
+        try:
+            opened = backend.reader()
+        except BaseException as exc:  # judged below with the other failover outcomes
+            at_once = [Outcome(("backend.reader()", "article"), killed, killed, failure=exc)]
+        else:
+            fresh = opened
+            at_once = [_try(opened, key, expected[key]) for key in keys]
         searcher.wait_for(2 * len(keys), since=killed)  # two whole rounds after the kill
         # The cluster has dropped the node and promoted its primaries' replicas.
         HARNESS.wait_for_health(hosts[1:], "yellow", NODES - 1)
         health = _request(hosts, f"/_cluster/health/{articles}")
-        assert (health["active_primary_shards"], health["status"]) == (3, "yellow"), health
+        assert health["active_primary_shards"] == 3 and health["status"] != "red", health
         promoted = time.monotonic()
+        fresh = fresh or backend.reader()
         searcher.wait_for(len(keys), since=promoted)
         after = [_try(fresh, key, expected[key]) for key in keys]
         after += [_try(backend.reader(), key, expected[key]) for key in keys[:4]]
+        # The export either completes with every hit or stops with a clear error; its
+        # point in time may hold a context on the dead node. A new export is whole.
+        try:
+            streamed += list(stream)
+            export_ended = "completed"
+            assert _exported(streamed) == exported
+        except IndexUnavailable as exc:
+            export_ended = f"stopped after {len(streamed)} hits: {exc}"
+            assert "OpenSearch cluster at http://127.0.0.1:9200" in str(exc)
+        assert _exported(fresh.export(EXPORTED, 10_000)) == exported
         for query in ('"邓小平理论"', "香港"):
             shown = _cli(hosts, prefix, tmp_path, "search", query, "--json", "--limit", "1000")
             assert shown.returncode == 0, shown.stderr
@@ -315,6 +368,7 @@ def test_searches_stay_exact_while_the_first_node_dies(
             assert answer["total"] == want.total
             assert {hit["article_id"] for hit in answer["hits"]} == want.ids
         fresh.close()
+        exporter.close()
     finally:
         searcher.stop.set()
         searcher.join(timeout=120)
@@ -330,11 +384,13 @@ def test_searches_stay_exact_while_the_first_node_dies(
     _judge(settled, "once the replicas had taken over", failures_allowed=False)
     assert sum(o.failure is None for o in failover) >= len(keys)  # searching went on
     print(
+        f"node-1 killed (cluster manager: node-{master}); "
         f"searches: {len(log) + len(at_once) + len(after)}, {len(during)} in flight at the kill, "
         f"{len(failover)} before the node was dropped "
         f"({sum(o.failure is not None for o in failover + during)} failed), "
         f"{len(settled)} after; failures: "
-        f"{[str(o.failure) for o in log + at_once if o.failure is not None][:3]}"
+        f"{[str(o.failure) for o in log + at_once if o.failure is not None][:3]}; "
+        f"the export across the kill {export_ended}"
     )
 
     # Back to green: the node rejoined and every shard has its replica again.
@@ -378,7 +434,7 @@ def _count(hosts: list[str], index: str, query: dict[str, Any]) -> int:
 def test_an_import_survives_a_node_dying_and_a_rerun_never_duplicates(
     hosts: list[str], cluster_prefixes: list[str], tmp_path: Path
 ) -> None:
-    """A node (holding the import lock's shard and an articles primary) is killed while
+    """A node (the cluster manager, holding an articles primary) is killed while
     `baoku index` sends the 3,148 articles of pd1998: the import completes, or stops with
     one `Error:` line naming the cluster; the node rejoins (green); `baoku index` again
     completes, and every article and every paragraph is in the archive exactly once."""
@@ -387,7 +443,8 @@ def test_an_import_survives_a_node_dying_and_a_rerun_never_duplicates(
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     assert len(records) == 3148
 
-    # The archive, created from Python with 3 shards (the CLI would create one), empty.
+    # The archive, created (3 shards) and emptied before the import, so that the node to
+    # kill can be given a primary first.
     prefix = f"baoku-test-faults-{uuid.uuid4().hex[:8]}"
     cluster_prefixes.append(prefix)
     backend = OpenSearchBackend(hosts, prefix, settings_for(tmp_path / "unused"), shards=3)
@@ -397,22 +454,17 @@ def test_an_import_survives_a_node_dying_and_a_rerun_never_duplicates(
     articles, files = names(prefix)
     _assert_spread(hosts, articles, shards=3)
     _assert_spread(hosts, files, shards=1)
-    # The victim holds the files index's primary (the lock, the manifest) and a primary
-    # of the articles index, so both have to fail over while the import writes them.
-    victim = next(_node(c["node"]) for c in _copies(hosts, files) if c["prirep"] == "p")
+    # The victim is the elected cluster manager and holds a primary the import writes
+    # to: the cluster must elect another manager before it can promote the replica.
+    victim = _cluster_manager(hosts)
     _give_primary(hosts, articles, victim)
+    assert _cluster_manager(hosts) == victim
 
     sent_before = _indexed(hosts, articles)
     output = (tmp_path / "index.out").open("w"), (tmp_path / "index.err").open("w")
-    env = {
-        **os.environ,
-        "BAOKU_BACKEND": "opensearch",
-        "BAOKU_OPENSEARCH_HOSTS": ",".join(hosts),
-        "BAOKU_OPENSEARCH_INDEX": prefix,
-    }
     importing = subprocess.Popen(
         [*BAOKU, "index", str(path)],
-        env=env,
+        env=_env(hosts, prefix),
         cwd=tmp_path,
         stdout=output[0],
         stderr=output[1],

@@ -39,7 +39,7 @@ from typing import Any
 from opensearchpy.helpers import streaming_bulk
 
 from search import analysis
-from search.backends.opensearch.client import LONG_TIMEOUT, Cluster
+from search.backends.opensearch.client import BULK_TIMEOUT, Cluster
 from search.backends.opensearch.documents import analyse
 from search.backends.opensearch.mapping import ARTICLE, JOIN
 from search.config import Settings
@@ -150,7 +150,7 @@ class OpenSearchBatch:
                 max_chunk_bytes=BULK_BYTES,
                 max_retries=5,
                 initial_backoff=1,
-                request_timeout=LONG_TIMEOUT,
+                request_timeout=BULK_TIMEOUT,
             ):
                 pass
 

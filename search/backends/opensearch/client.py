@@ -24,6 +24,9 @@ from search.errors import IndexMissing, IndexUnavailable
 
 TIMEOUT = 30  # seconds for a search or a small write; long jobs pass their own
 LONG_TIMEOUT = 3600  # force merge, delete by query over a whole file
+# A bulk request of BULK_DOCS documents: minutes would mean the cluster has lost its
+# quorum; an import then stops with an error instead of waiting for hours.
+BULK_TIMEOUT = 120
 
 
 class Cluster:

@@ -22,7 +22,7 @@ from search.backends.opensearch.client import Cluster
 from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
 from search.backends.opensearch.store import OpenSearchStore
 from search.backends.opensearch.translate import Plan, has_parent
-from search.errors import ArticleNotFound, BaokuError
+from search.errors import ArticleNotFound, BaokuError, IndexUnavailable
 from search.hits import article_from_stored, best_unit, build_hit, shown_paragraphs
 from search.limits import SUGGEST_SCAN, SUGGESTIONS
 from search.models import Article, Hit, IndexStats, SearchRequest, SearchResult
@@ -113,7 +113,17 @@ class OpenSearchReader:
             while sent < cap:
                 body["pit"] = {"id": pit, "keep_alive": KEEP_ALIVE}
                 body["size"] = min(EXPORT_PAGE, cap - sent)
-                response = self._search(body)
+                try:
+                    response = self._search(body)
+                except IndexUnavailable as exc:
+                    if not sent:
+                        raise
+                    # The point in time lives on the nodes that held the export's shards;
+                    # when one leaves the cluster, the rest cannot be read from it.
+                    raise IndexUnavailable(
+                        f"the export stopped after {sent} hits: a node holding it left the "
+                        f"cluster; run it again ({exc.message})"
+                    ) from exc
                 raw = response["hits"]["hits"]
                 yield from self._hits(plan, raw)
                 sent += len(raw)
