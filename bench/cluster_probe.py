@@ -70,6 +70,18 @@ class Probe:
         pids = [node.pid for node in self.nodes()]
         return pids if all(_is_opensearch(pid) for pid in pids) else []
 
+    def wait_ready(self) -> None:
+        """Wait until a node answers at every host and the cluster is green: a node still
+        starting (or recovering shards) would show in both the memory and the timings."""
+        health = self.client.cluster.health(
+            wait_for_nodes=f">={len(self.hosts)}", wait_for_status="green"
+        )
+        if health["timed_out"]:
+            raise RuntimeError(
+                f"cluster not ready after 30 s: {health['number_of_nodes']} of "
+                f"{len(self.hosts)} nodes, {health['status']}"
+            )
+
     def drop(self) -> None:
         """Delete the archive's indices: a fresh import every run, and nothing left behind."""
         self.client.indices.delete(
@@ -79,7 +91,10 @@ class Probe:
     def store(self) -> StoreSize:
         """Sizes once every replica is allocated (the cluster is green for both indices)."""
         indices = f"{self.articles},{self.files}"
-        self.client.cluster.health(index=indices, wait_for_status="green", timeout="120s")
+        # (the server waits 30 s at most; a `timeout` here would be the client's, in seconds)
+        health = self.client.cluster.health(index=indices, wait_for_status="green")
+        if health["timed_out"]:
+            raise RuntimeError(f"{indices} not green after 30 s: {health['status']}")
         stats = self.client.indices.stats(index=indices, metric="store,docs")
         return StoreSize(
             primaries=stats["_all"]["primaries"]["store"]["size_in_bytes"],

@@ -68,6 +68,7 @@ from typing import Any, Protocol
 
 import jieba
 import whoosh
+from opensearchpy.exceptions import TransportError
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
@@ -489,6 +490,7 @@ def measure_cluster_build(settings: Settings, command: list[str]) -> BuildStats:
     """An import into a fresh archive on the cluster, with the JVMs' memory and CPU."""
     probe = Probe(settings.opensearch_hosts, settings.opensearch_index)
     try:
+        probe.wait_ready()
         probe.drop()
         nodes = probe.nodes()
         pids = probe.local_jvms()
@@ -498,7 +500,7 @@ def measure_cluster_build(settings: Settings, command: list[str]) -> BuildStats:
         run = run_child(command, also=[peak_pss, peak_rss])
         jvm_cpu = summed_cpu(pids) - cpu_before
         store = probe.store()
-        restarted = probe.local_jvms() != pids
+        restarted = probe.nodes() != nodes
         jvm = JvmStats(
             nodes=len(pids),
             heap_mb=sum(node.heap_max for node in nodes) / 2**20,
@@ -514,7 +516,7 @@ def measure_cluster_build(settings: Settings, command: list[str]) -> BuildStats:
     if not pids:
         notes.append("JVM figures left out: the nodes do not all run on this machine")
     if restarted:
-        notes.append("JVM figures left out: a node restarted during the import")
+        notes.append("JVM figures left out: a node left, joined or restarted during the import")
     return BuildStats(
         run=run,
         size_mb=store.primaries / 2**20,
@@ -642,6 +644,7 @@ class EngineResult:
     timings: list[float]
     cpu: QueryCpu
     date_timings: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what makes a figure doubtful
 
     def correct(self, truths: Sequence[set[str]]) -> list[bool]:
         return [a.total == len(t) and a.ids == t for a, t in zip(self.answers, truths, strict=True)]
@@ -671,7 +674,7 @@ def measure_engine(
         say(f"{name}: timing {len(queries)} queries x {repeats}")
         warm(engine.search, queries)
         timings, cpu = cpu_per_query(engine.search, queries, repeats, jvms)
-        result = EngineResult(build, answers, timings, cpu)
+        result = EngineResult(build, answers, timings, cpu, notes=list(build.notes))
         if isinstance(engine, Baoku):
             say(f"{name}: timing sort=date")
             by_date = partial(engine.search, sort="date")
@@ -679,6 +682,9 @@ def measure_engine(
             result.date_timings = time_queries(by_date, queries, repeats)
     finally:
         engine.close()
+    if local_jvms(settings) != jvms:
+        result.notes.append("JVM CPU left out: a node left, joined or restarted meanwhile")
+        result.cpu = QueryCpu(result.cpu.own_ms, None)
     return result
 
 
@@ -689,6 +695,8 @@ def local_jvms(settings: Settings) -> list[int]:
     probe = Probe(settings.opensearch_hosts, settings.opensearch_index)
     try:
         return probe.local_jvms()
+    except TransportError:  # gone meanwhile: the figures get a note, the run goes on
+        return []
     finally:
         probe.close()
 
@@ -698,6 +706,10 @@ def local_jvms(settings: Settings) -> list[int]:
 
 def _num(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _timing_cell(result: EngineResult, p: float) -> str:
+    return _ms(result.timings, p)
 
 
 def _ms(values: Sequence[float], p: float) -> str:
@@ -748,7 +760,7 @@ def render_table(
         row("documents, one copy (Whoosh / Lucene)", lambda r: f"{r.build.documents:,}"),
     ]
     for p, label in ((50, "p50"), (95, "p95"), (99, "p99"), (100, "max")):
-        lines.append(row(f"query {label} (ms)", lambda r, p=p: _ms(r.timings, p)))
+        lines.append(row(f"query {label} (ms)", partial(_timing_cell, p=p)))
     lines += [
         row("query p50, sort=date (ms)", lambda r: _ms(r.date_timings, 50)),
         row("query p95, sort=date (ms)", lambda r: _ms(r.date_timings, 95)),
@@ -779,7 +791,7 @@ def render_misses(
         ]
         more = f"; … {len(wrong) - shown} more" if len(wrong) > shown else ""
         lines.append(f"- {name} wrong on {len(wrong)}: {'; '.join(wrong[:shown]) or '-'}{more}")
-        lines += [f"- {name}: {note}" for note in result.build.notes]
+        lines += [f"- {name}: {note}" for note in result.notes]
     return "\n".join(lines)
 
 
