@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from hypothesis.internal.reflection import get_pretty_function_description
 from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import (
     content_type_conformance,
@@ -26,6 +27,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.generation.jsonschema import strategy as json_strategies
 from support import SEED_PAGE, settings_for
 
 from search.ingest.pages import parse_page
@@ -68,6 +70,13 @@ CONFIG = schemathesis.Config.from_dict(
 # `Function._nodeid`, which pytest no longer has.) `_serve_the_seed_index` points the app
 # at the seed index before any case runs.
 APP = create_app(settings_for(Path("no-index-until-the-fixture-runs")))
+
+# CPython 3.11's ast.parse can fail deep in a stack ("SystemError: AST constructor
+# recursion depth mismatch"), and Hypothesis parses a module's source to describe its
+# lambdas: it hit schemathesis's strategy module mid-test once in a CI run. Described
+# here, at import and shallow, that source is parsed once into Hypothesis's cache.
+for _check in json_strategies._TYPE_CHECKS.values():
+    get_pretty_function_description(_check)
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP, config=CONFIG)
 
 CHECKS = [
