@@ -25,7 +25,8 @@ test: install  ## lint, types, then the whole test suite (installs chromium for 
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: install  ## full-corpus benchmark (minutes; not a test)
+bench: install  ## full-corpus benchmark of Whoosh, the 3-node cluster and a naive baseline (~25 min)
+	python3 tests/cluster/opensearch.py start
 	$(BIN)/python bench/run.py
 
 opensearch:  ## start a 3-node OpenSearch cluster on 127.0.0.1:9200-9202 (Java 17 + Maven; state in .opensearch/)
