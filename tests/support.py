@@ -8,6 +8,7 @@ would import the source tree instead of what users get.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -193,8 +194,13 @@ def traditional(text: str) -> str:
     return "".join(_S2T.convert(char) for char in text)
 
 
+@functools.cache
 def cluster_harness() -> ModuleType:
-    """tests/cluster/opensearch.py, under a name that shadows nothing (not opensearch-py)."""
+    """tests/cluster/opensearch.py, under a name that shadows nothing (not opensearch-py).
+
+    Loaded once: the module keeps the nodes it started, to reap them when they stop; a
+    second copy would not know the first one's, and pytest would report them still running.
+    """
     spec = importlib.util.spec_from_file_location(
         "baoku_cluster_harness", ROOT / "tests" / "cluster" / "opensearch.py"
     )
