@@ -16,16 +16,17 @@ from typing import Any
 
 import click
 
-from search import analysis
+from search import analysis, terminal
 from search.backends import backend_for
 from search.config import Settings
 from search.errors import BaokuError
 from search.ingest.pages import PageMeta
+from search.ingest.preview import preview
 from search.limits import PAGE, PAGE_SIZE
-from search.models import Hit, IndexReport, SearchResult, Snippet
+from search.models import IndexReport
 from search.params import GROUPS, SORTS, date_param, search_request
-from search.results import stats_to_json, to_json
-from search.snippets import render
+from search.querylang import highlight_texts
+from search.results import article_to_json, parsed_page_to_json, stats_to_json, to_json
 
 # A broken export can have 100,000 bad lines; the first few say what is wrong
 # with it, the rest would bury the other files' problems.
@@ -216,42 +217,55 @@ def search_command(
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()
-        click.echo(_render(result, group, color), color=color)
+        click.echo(terminal.search_result(result, group, color), color=color)
 
 
-def _render(result: SearchResult, group: str, color: bool) -> str:
-    unit = "articles" if group == "article" else "paragraphs"
-    first = (result.page - 1) * result.page_size
-    lines = [f"{result.total} {unit} for {result.query} ({result.took_ms:.1f} ms)"]
-    for rank, hit in enumerate(result.hits, first + 1):
-        lines += ["", _render_hit(rank, hit, color)]
-    shown = first + len(result.hits)
-    if shown < result.total:
-        lines += ["", f"showing {first + 1}-{shown}; next: --page {result.page + 1}"]
-    return "\n".join(lines)
+@cli.command("parse")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", "page_date", help="Date (YYYY-MM-DD) for pages without front matter.")
+@click.option("--paper", help="Paper name for pages without front matter.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: files, articles, notes, skipped."
+)
+@click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
+def parse_command(
+    paths: tuple[Path, ...], page_date: str | None, paper: str | None, as_json: bool, no_color: bool
+) -> None:
+    """Show how files would be imported, without importing them: each page's metadata,
+    articles and paragraph kinds, and what was dropped as furniture or joined."""
+    meta = PageMeta(date=date_param(page_date, "--date"), paper=paper)
+    pages, skipped = preview(paths, meta)
+    if as_json:
+        data = {
+            "files": [parsed_page_to_json(page) for page in pages],
+            "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in skipped],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    color = not no_color and sys.stdout.isatty()
+    for page in pages:
+        click.echo(terminal.parsed_page(page, color) + "\n", color=color)
+    for item in skipped:
+        click.echo(f"skipped {item}", err=True)
 
 
-def _render_hit(rank: int, hit: Hit, color: bool) -> str:
-    title = hit.title or "(untitled)"
-    meta = [
-        hit.date.isoformat() if hit.date else "no date",
-        hit.section or "",
-        "、".join(hit.authors),
-    ]
-    where = "title" if hit.paragraph < 0 else f"¶{hit.paragraph + 1}"
-    meta.append(f"{hit.matches} 段命中, best {where}")
-    heading = click.style(title, bold=True) if color else title
-    return (
-        f"{rank}. {heading}  [{hit.article_id}]\n"
-        f"   {' · '.join(m for m in meta if m)}\n"
-        f"   {_snippet(hit.snippet, color)}"
-    )
-
-
-def _snippet(snippet: Snippet, color: bool) -> str:
-    """The snippet with its matches in bold red on a terminal, plain otherwise."""
-    marked = (lambda s: click.style(s, fg="red", bold=True)) if color else str
-    return render(snippet, str, marked)
+@cli.command("article")
+@click.argument("article_id")
+@click.option("--q", "query", default="", help="Mark this query's matches in the text.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (GET /api/articles/<id>).")
+@click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
+@click.pass_context
+def article_command(
+    ctx: click.Context, article_id: str, query: str, as_json: bool, no_color: bool
+) -> None:
+    """Print one article from the index, in full."""
+    needles = highlight_texts(query)
+    article = backend_for(_settings(ctx)).reader().article(article_id)
+    if as_json:
+        click.echo(json.dumps(article_to_json(article, needles), ensure_ascii=False, indent=2))
+    else:
+        color = not no_color and sys.stdout.isatty()
+        click.echo(terminal.article_text(article, needles, color), color=color)
 
 
 @cli.command("stats")

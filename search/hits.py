@@ -33,6 +33,11 @@ def stored_article(article: Article) -> dict[str, Any]:
         "paper": article.paper,
         "page": article.page,
         "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
+        "kicker": article.kicker,
+        "page_name": article.page_name,
+        "continued_on": article.continued_on,
+        "continued_from": article.continued_from,
+        "continuation_at": article.continuation_at,
     }
 
 
@@ -49,6 +54,11 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
         dateline=stored.get("dateline"),
         paper=stored.get("paper"),
         page=stored.get("page"),
+        kicker=stored.get("kicker"),
+        page_name=stored.get("page_name"),
+        continued_on=stored.get("continued_on"),
+        continued_from=stored.get("continued_from"),
+        continuation_at=stored.get("continuation_at"),
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from search.backends.base import LineTable, Manifest, Progress, Store
 from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_of
 from search.ingest.jsonl import read_jsonl
+from search.ingest.jumps import JumpPart, join_jumps, jump_parts, linked_files
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
 from search.models import Article, IndexReport, Skipped
 
@@ -38,6 +39,8 @@ class _Run:
     seen: set[str] = field(default_factory=set)  # article ids indexed or kept in this run
     lines: dict[str, LineTable] = field(default_factory=dict)  # JSONL file -> digest -> id
     stale: list[tuple[str, str]] = field(default_factory=list)  # (file, id): line gone or changed
+    jumps: dict[str, list[JumpPart]] = field(default_factory=dict)  # page file -> its parts
+    joined: dict[str, list[Article]] = field(default_factory=dict)  # page files in a jump
     bytes_done: int = 0
 
     def advance(self, size: int) -> None:
@@ -63,18 +66,61 @@ def _articles(
         if path.suffix.lower() in JSONL_SUFFIXES:
             yield from _jsonl_articles(path, run, known.get(key, {}))
             continue
-        source = read_page(path)
-        if isinstance(source, Skipped):
-            run.skipped.append(source)
-        else:
-            try:
-                for article in parse_page(source.text, key, meta):
-                    if run.accept(key, article.id, None):
-                        run.articles_per_file[key] += 1
-                        yield article
-            except PageFormatError as exc:
-                run.skipped.append(Skipped(key, str(exc)))
+        page = run.joined[key] if key in run.joined else _page_articles(path, meta, run.skipped)
+        for article in page or ():
+            if run.accept(key, article.id, None):
+                run.articles_per_file[key] += 1
+                yield article
         run.advance(path.stat().st_size)
+
+
+def _page_articles(
+    path: Path, meta: PageMeta | None, skipped: list[Skipped]
+) -> list[Article] | None:
+    """A page file's articles, or None (reported in `skipped`) when it cannot be read."""
+    source = read_page(path)
+    if isinstance(source, Skipped):
+        skipped.append(source)
+        return None
+    try:
+        return parse_page(source.text, str(path), meta)
+    except PageFormatError as exc:
+        skipped.append(Skipped(str(path), str(exc)))
+        return None
+
+
+def _with_jump_partners(
+    changed: list[Path], gone: list[str], manifest: Manifest, meta: PageMeta | None, run: _Run
+) -> list[Path]:
+    """`changed` plus the unchanged page files whose jumps pair with a changed or gone
+    file's (before or after the change), so both parts are imported again together;
+    the articles of every page file in a jump are read here, joined, into `run.joined`."""
+    recorded = {
+        key: [JumpPart.from_json(part) for part in entry.get("jumps", ())]
+        for key, entry in manifest.items()
+    }
+    parsed: dict[str, list[Article]] = {}
+    for path in changed:
+        if path.suffix.lower() not in JSONL_SUFFIXES:
+            articles = _page_articles(path, meta, [])  # a bad page is reported when imported
+            if articles is not None:
+                parsed[str(path)] = articles
+                run.jumps[str(path)] = jump_parts(articles)
+    starts = {k for k, parts in run.jumps.items() if parts} | set(gone)
+    starts |= {str(p) for p in changed if recorded.get(str(p))}
+    everything = {**recorded, **{k: recorded.get(k, []) + parts for k, parts in run.jumps.items()}}
+    extra = [
+        Path(key)
+        for key in sorted(linked_files(everything, starts) - set(parsed) - set(gone))
+        if key not in {str(p) for p in changed} and Path(key).is_file()
+    ]
+    for path in extra:
+        articles = _page_articles(path, meta, [])
+        if articles is not None:
+            parsed[str(path)] = articles
+            run.jumps[str(path)] = jump_parts(articles)
+    run.joined = join_jumps({k: parsed[k] for k in parsed if run.jumps.get(k)})
+    return changed + extra
 
 
 def _jsonl_articles(path: Path, run: _Run, known: LineTable) -> Iterator[Article]:
@@ -116,18 +162,26 @@ def import_into(
         run = _Run()
         changed: list[Path] = []
         unchanged = 0
+        inputs: set[str] = set()
         hashes: dict[str, str] = {}
         for item in find_inputs(paths):
             if isinstance(item, Skipped):
                 run.skipped.append(item)
                 continue
             digest = sha256_of(item)
+            inputs.add(str(item))
             if manifest.get(str(item), {}).get("sha256") == digest:
                 unchanged += 1
             else:
                 changed.append(item)
                 hashes[str(item)] = digest
         gone = [p for p in manifest if prune and not Path(p).exists()]
+        if changed or gone:
+            again = _with_jump_partners(changed, gone, manifest, meta, run)
+            for path in again[len(changed) :]:
+                hashes[str(path)] = sha256_of(path)
+                unchanged -= str(path) in inputs
+            changed = again
         total_bytes = sum(p.stat().st_size for p in changed)
         articles = paragraphs = removed = 0
         if changed or gone:
@@ -213,6 +267,8 @@ def _recorded(
     for key, count in run.articles_per_file.items():
         if key not in bad:
             manifest[key] = {"sha256": hashes[key], "articles": count}
+            if run.jumps.get(key):
+                manifest[key]["jumps"] = [part.to_json() for part in run.jumps[key]]
             if key in run.lines:
                 tables[key] = run.lines[key]
     return manifest, tables

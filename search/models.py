@@ -32,7 +32,18 @@ class Article:
     subtitle: str | None = None
     dateline: str | None = None  # "12月29日" as printed after the byline; never turned into a date
     paper: str | None = None
-    page: str | None = None
+    page: str | None = (
+        None  # "3", "A3": the printed page (版), as the header or front matter gives it
+    )
+    kicker: str | None = None  # 引题, the line above the title
+    page_name: str | None = None  # 版名 such as 要闻, from the page header
+    continued_on: str | None = None  # the page a `（下转第二版）` sends the reader to
+    continued_from: str | None = None  # a continuation's `（上接第一版）`, while it stands alone
+    continuation_at: int | None = None  # joined: index of the first paragraph from `continued_on`
+
+    def title_parts(self) -> tuple[str, ...]:
+        """The texts of the title unit (kicker, title, subtitle): what a title match means."""
+        return tuple(t for t in (self.kicker or "", self.title, self.subtitle or "") if t.strip())
 
 
 @dataclass(frozen=True, slots=True)

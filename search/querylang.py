@@ -286,6 +286,11 @@ def _date_range(raw: str) -> DateRange:
     return DateRange(start, end)
 
 
+def highlight_texts(query: str) -> list[str]:
+    """The strings an article view marks for `query` (none for a blank one)."""
+    return positive_texts(parse(query)) if query.strip() else []
+
+
 def positive_texts(node: Node) -> list[str]:
     """The strings a match must show (for highlights and paragraph counts), in query order."""
     if isinstance(node, Text):

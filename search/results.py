@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from search.hits import stored_article
+from search.ingest.pages import ParsedPage
 from search.models import Article, Facets, Hit, IndexStats, SearchResult
 from search.snippets import mark_all_html, to_html
 
@@ -53,6 +54,32 @@ def article_to_json(article: Article, needles: list[str]) -> dict[str, Any]:
         **stored_article(article),
         "title_html": mark_all_html(article.title, needles),
         "paragraphs": paragraphs,
+    }
+
+
+def parsed_page_to_json(page: ParsedPage) -> dict[str, Any]:
+    """`baoku parse --json`: one file as read, its articles as stored, and its notes."""
+    meta = page.meta
+    return {
+        "path": page.path,
+        "meta": {
+            "date": meta.date.isoformat() if meta.date else None,
+            "paper": meta.paper,
+            "page": meta.page,
+            "page_name": meta.page_name,
+        },
+        "meta_from": page.meta_from,
+        "articles": [
+            {
+                **stored_article(article),
+                "paragraphs": [{"kind": p.kind, "text": p.text} for p in article.paragraphs],
+            }
+            for article in page.articles
+        ],
+        "notes": [
+            {"line": n.line or None, "kind": n.kind, "detail": n.detail, "text": n.text}
+            for n in page.notes
+        ],
     }
 
 

@@ -129,7 +129,11 @@ def to_html(snippet: Snippet) -> str:
     return render(snippet, escape, lambda s: f"<mark>{escape(s)}</mark>")
 
 
+def mark_all(text: str, needles: Sequence[str]) -> Snippet:
+    """A whole paragraph with every occurrence marked (the article view, `baoku article`)."""
+    return Snippet(text, tuple(_merge((s, e) for s, e, _ in find(text, needles))))
+
+
 def mark_all_html(text: str, needles: Sequence[str]) -> str:
-    """A whole paragraph, escaped, every occurrence marked (the article view)."""
-    marks = _merge((s, e) for s, e, _ in find(text, needles))
-    return to_html(Snippet(text, tuple(marks)))
+    """A whole paragraph, escaped, every occurrence marked."""
+    return to_html(mark_all(text, needles))

@@ -23,7 +23,7 @@ from search.config import Settings
 from search.errors import BadParameter
 from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
 from search.models import SearchRequest
-from search.querylang import parse, positive_texts
+from search.querylang import highlight_texts
 from search.results import (
     EXPORT_FORMATS,
     article_to_json,
@@ -93,8 +93,7 @@ def article(article_id: str) -> ResponseReturnValue:
 
 def query_needles() -> list[str]:
     """The strings to mark for ?q= (an article view's highlights); none without q."""
-    query = request.args.get("q", "")
-    return positive_texts(parse(query)) if query.strip() else []
+    return highlight_texts(request.args.get("q", ""))
 
 
 @api.get("/suggest")

@@ -254,6 +254,25 @@ def openapi_spec() -> dict[str, Any]:
                         "date": _NULLABLE_STRING,
                         "authors": {"type": "array", "items": {"type": "string"}},
                         "source": {"type": "string"},
+                        "dateline": _NULLABLE_STRING,
+                        "paper": _NULLABLE_STRING,
+                        "page": _NULLABLE_STRING,
+                        "page_name": _NULLABLE_STRING,
+                        "kicker": _NULLABLE_STRING,
+                        "continued_on": {
+                            **_NULLABLE_STRING,
+                            "description": "The page a `（下转第N版）` sends the reader to.",
+                        },
+                        "continued_from": {
+                            **_NULLABLE_STRING,
+                            "description": "A continuation whose first part is not imported.",
+                        },
+                        "continuation_at": {
+                            "type": "integer",
+                            "nullable": True,
+                            "description": "Joined jump: index of the first paragraph "
+                            "printed on `continued_on`.",
+                        },
                         "paragraphs": {
                             "type": "array",
                             "items": {

@@ -40,7 +40,7 @@ def base_id(article_id: str) -> str:
 
 def title_parts(article: Article) -> list[str]:
     """Title and subtitle, normalised: the title unit's parts (as schema.article_documents)."""
-    return [normalize(t) for t in (article.title, article.subtitle or "") if t.strip()]
+    return [normalize(t) for t in article.title_parts()]
 
 
 def _words(text: str) -> list[str]:

@@ -122,7 +122,7 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
     common = {"article_id": article.id, "origin": article.origin}
     if article.date:
         common["date"] = article.date.isoformat()
-    title_parts = [normalize(t) for t in (article.title, article.subtitle or "") if t.strip()]
+    title_parts = [normalize(t) for t in article.title_parts()]
     parent: dict[str, Any] = {
         **common,
         "kind": KIND_ARTICLE,
