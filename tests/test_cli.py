@@ -277,3 +277,80 @@ def test_dates_are_parsed_one_way_for_options_and_queries(runner, tmp_path):
     assert found("报库日期", "--from", "2024-04") == ["april"]
     bad = run(runner, index_dir, "search", "报库日期", "--from", "2024-13")
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "from: bad date" in bad.output
+
+
+PAGE_WITH_FURNITURE = """郑州日报
+2024年12月31日 星期二
+第03版：要闻
+
+### 郑州出台新规
+
+本报记者 张建文
+
+郑州市近日出台新规，市民
+
+![](http://example.com/photo.jpg)
+
+都很关心。（下转第二版）
+
+责任编辑：王小明
+"""
+
+
+def test_parse_shows_how_a_page_is_read_without_importing(runner, tmp_path):
+    page = tmp_path / "zz-03.txt"
+    page.write_text(PAGE_WITH_FURNITURE, "utf-8")
+    index_dir = tmp_path / "index"
+    out = run(runner, index_dir, "parse", str(page), "--json")
+    assert out.exit_code == 0, out.output
+    (file,) = json.loads(out.output)["files"]
+    assert file["meta"] == {
+        "date": "2024-12-31",
+        "paper": "郑州日报",
+        "page": "3",
+        "page_name": "要闻",
+    }
+    assert file["meta_from"]["date"] == "header"
+    (article,) = file["articles"]
+    assert article["id"] == "zz-03-01" and article["authors"] == ["张建文"]
+    assert article["paragraphs"] == [{"kind": "body", "text": "郑州市近日出台新规，市民都很关心。"}]
+    assert article["continued_on"] == "2" and article["section"] == "要闻"
+    dropped = {(n["line"], n["detail"]) for n in file["notes"] if n["kind"] == "dropped"}
+    assert dropped == {(1, "header"), (2, "header"), (3, "header"), (11, "image"), (15, "footer")}
+    assert {n["kind"] for n in file["notes"]} >= {"byline", "jump", "joined"}
+    assert not index_dir.exists()  # nothing was imported
+
+    text = run(runner, index_dir, "parse", str(page), "--date", "2025-01-02").output
+    assert "date 2025-01-02 (option)" in text and "line 15  dropped  footer" in text
+    assert "（下转第2版，续篇未导入）" in text
+
+
+def test_parse_reports_bad_files_and_reads_the_rest(runner, tmp_path):
+    (tmp_path / "good.txt").write_text("### 标题\n\n正文。\n", "utf-8")
+    (tmp_path / "bad.txt").write_text("---\ndate: 31.12.2024\n---\n### t\n\nx。", "utf-8")
+    out = run(runner, tmp_path / "index", "parse", str(tmp_path), "--json")
+    data = json.loads(out.stdout)
+    assert [Path(f["path"]).name for f in data["files"]] == ["good.txt"]
+    assert [Path(s["path"]).name for s in data["skipped"]] == ["bad.txt"]
+
+
+def test_article_prints_one_article_with_matches_marked(runner, seed_index):
+    out = run(runner, seed_index, "article", "000_9abfc11f84c73b14-05", "--q", "郑好融")
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0] == "郑州市强化融资信用服务平台建设  [000_9abfc11f84c73b14-05]"
+    assert "董艳竹" in lines[1]
+    assert sum("郑好融" in line for line in lines) == 4  # plain text when not a terminal
+    data = json.loads(
+        run(
+            runner, seed_index, "article", "000_9abfc11f84c73b14-05", "--json", "--q", "郑好融"
+        ).output
+    )
+    assert [p["hit"] for p in data["paragraphs"]].count(True) == 4
+    assert "<mark>郑好融</mark>" in data["paragraphs"][1]["html"]
+
+
+def test_article_unknown_id_is_one_line_and_exit_1(runner, seed_index):
+    out = run(runner, seed_index, "article", "no-such-article")
+    assert out.exit_code == 1
+    assert out.output.strip().count("\n") == 0 and "no-such-article" in out.output

@@ -21,7 +21,8 @@ from search.limits import SUGGESTIONS
 from search.models import Article, Hit, IndexReport, IndexStats, SearchRequest, SearchResult
 
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes total, articles sent)
-Manifest = dict[str, dict[str, Any]]  # file key -> {"sha256", "articles"}
+Manifest = dict[str, dict[str, Any]]  # file key -> {"sha256", "articles"[, "jumps"]}
+MANIFEST_KEYS = ("sha256", "articles", "jumps")  # "jumps": a page file's `JumpPart`s
 LineTable = dict[str, str]  # JSONL line digest -> article id
 
 

@@ -8,6 +8,7 @@ reason, never an exception: the rest of the import goes on.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -57,10 +58,13 @@ def sha256_of(path: Path) -> str:
 
 
 def decode(data: bytes) -> str | None:
-    """UTF-8 (BOM or not) or GB18030 text, or None when it is neither or not text."""
-    if not data.strip() or b"\x00" in data:
+    """UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030 text; None when it is none of
+    them or not text. A stray control character (a `\x1a` from a DOS editor) is text
+    damage the page parser removes; more than one in a hundred characters is binary."""
+    if not data.strip():
         return None
-    for encoding in ("utf-8-sig", "gb18030"):
+    utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -71,7 +75,7 @@ def decode(data: bytes) -> str | None:
 
 def _looks_like_text(text: str) -> bool:
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
-    return controls <= len(text) // 1000
+    return controls <= len(text) // 100
 
 
 def too_large(size: int, what: str) -> str:

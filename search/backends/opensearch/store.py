@@ -35,7 +35,7 @@ from typing import Any
 from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError
 from opensearchpy.helpers import bulk, scan
 
-from search.backends.base import LineTable, Manifest
+from search.backends.base import MANIFEST_KEYS, LineTable, Manifest
 from search.backends.opensearch.batch import OpenSearchBatch
 from search.backends.opensearch.client import Cluster
 from search.backends.opensearch.mapping import articles_index, files_index
@@ -162,12 +162,11 @@ class OpenSearchStore:
                 self._client,
                 index=self.cluster.files,
                 query={"query": {"term": {"kind": "file"}}},
-                _source=["path", "sha256", "articles"],
+                _source=["path", *MANIFEST_KEYS],
             )
             manifest = {
                 doc["_source"]["path"]: {
-                    "sha256": doc["_source"]["sha256"],
-                    "articles": doc["_source"]["articles"],
+                    key: doc["_source"][key] for key in MANIFEST_KEYS if key in doc["_source"]
                 }
                 for doc in found
             }
