@@ -21,65 +21,30 @@ ROLE = (
     r"|实习生)"
 )
 _ROLE = re.compile(ROLE)
-_CREDIT_WORDS = frozenset(
-    {
-        "文",
-        "图",
-        "摄",
-        "文图",
-        "图文",
-        "文/图",
-        "图/文",
-        "文·图",
-        "摄影",
-        "报道",
-        "撰文",
-        "供图",
-        "整理",
-    }
-)
+_CREDIT_WORDS = frozenset("文 图 摄 文图 图文 文/图 图/文 文·图 摄影 报道 撰文 供图 整理".split())
 _NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,7}")
 # Column names that follow a role like a name would: `记者手记` is a heading, not a byline.
 _NOT_NAMES = frozenset(
-    {
-        "手记",
-        "观察",
-        "调查",
-        "来信",
-        "连线",
-        "专访",
-        "述评",
-        "见闻",
-        "探访",
-        "走访",
-        "随笔",
-        "札记",
-        "笔记",
-        "节日",
-        "眼中",
-        "视角",
-        "体验",
-        "日记",
-        "追踪",
-        "直击",
-        "访谈",
-        "感言",
-        "之家",
-        "待续",
-        "未完",
-        "附件",
-        "全文完",
-        "续完",
-        "节选",
-        "有删节",
-        "摘编",
-        "综合",
-        "资料图",
-        "资料图片",
-    }
+    "手记 观察 调查 来信 连线 专访 述评 见闻 探访 走访 随笔 札记 笔记 节日 眼中 视角 "
+    "体验 日记 追踪 直击 访谈 感言 之家 待续 未完 附件 全文完 续完 节选 有删节 摘编 综合 "
+    "资料图 资料图片 传真照片 传真 照片 图片 漫画 插图 题图 剪纸 书法 国画 社论 短评 编者按 "
+    "摄影作品".split()
 )
 # Sources, not people: （据新华社）, （本报综合）, （新华网）.
-_NOT_A_PERSON = re.compile(r"^[据本]|[社报台网电刊站部]$")
+_NOT_A_PERSON = re.compile(r"^[据本]|[社报台网电刊站部稿]$")
+# The most common surnames: enough to see where a second name starts in a glued byline.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+    "莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
+    "梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简"
+    "车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄"
+    "丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 夏侯 轩辕 长孙 宇文 司徒 端木 "
+    "独孤 南宫 闻人".split()
+)
 _SPLIT = re.compile(r"[\s、，,;；]+")
 _LEAD = re.compile(
     r"^(?P<prefix>本报讯|本报消息|本报[^\s（(，,。]{1,12}?[讯电]|[^\s（(，,。]{1,20}?电)?\s*"
@@ -107,8 +72,27 @@ def names_in(credit: str, glued_photo: bool = False) -> list[str] | None:
             continue
         if not _NAME.fullmatch(rest) or rest in _NOT_NAMES or _NOT_A_PERSON.search(rest):
             return None
-        names.append(rest)
+        names += _unglued(rest)
     return names or None
+
+
+def _unglued(word: str) -> list[str]:
+    """Two or three names printed without a space (`李济国贾建舟`, `王锦鹄毛磊`), split where
+    a common surname starts a 2- or 3-character name; anything unclear stays one word
+    (`欧阳明华`, and `次仁卓玛`, whose first character is no surname)."""
+    if "·" in word or len(word) < 4 or word[0] not in _SURNAMES or word[:2] in _COMPOUND_SURNAMES:
+        return [word]
+    cuts = {4: [(2,)], 5: [(2,), (3,)], 6: [(3,), (2, 4)]}.get(len(word), [])
+    fits = [
+        cut
+        for cut in cuts
+        if all(word[i] in _SURNAMES for i in cut)
+        and all(1 < b - a < 4 for a, b in zip((0, *cut), (*cut, len(word)), strict=True))
+    ]
+    if len(fits) != 1:
+        return [word]
+    bounds = (0, *fits[0], len(word))
+    return [word[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def byline_line(line: str) -> list[str] | None:
@@ -146,11 +130,13 @@ def trailing_credit(paragraph: str) -> tuple[list[str], str] | None:
     """(authors, the paragraph without the credit) for a paragraph ending in a credit:
     `…现场。（记者 张三 摄）`, `…讲话。（张三）`; a bare name needs the sentence end
     before it, so `成立了领导小组（组长）` keeps its words."""
-    match = _TRAILING.search(paragraph) or _CAPTION_CREDIT.search(paragraph)
+    if not paragraph.endswith(("）", ")", "摄")):
+        return None
+    match = _TRAILING.search(paragraph[-62:]) or _CAPTION_CREDIT.search(paragraph[-40:])
     if not match:
         return None
     credit = match.group("credit").strip()
-    before = paragraph[: match.start()].rstrip()
+    before = paragraph[: len(paragraph) - len(match.group(0))].rstrip()
     agency = _AGENCY.match(credit)
     if agency:  # （新华社发）, （新华社发 张三摄）
         credit = credit[agency.end() :].strip()

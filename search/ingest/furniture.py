@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+HEADER_CHARS = 80  # the longest header line: paper, date, weekday, issue, page and name
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _NUMERAL = "〇零一二三四五六七八九十"
 
@@ -84,6 +85,8 @@ def read_header(line: str, top: bool) -> Header | None:
     (a page together with a date or paper) is, since an article may end with
     a date line (a statement's signing date).
     """
+    if len(line) > HEADER_CHARS or not (top or "版" in line):
+        return None  # a paragraph, not a header: most lines leave here
     text = unicodedata.normalize("NFKC", line).strip().strip("#*").strip()
     date = paper = page = page_name = None
     kinds: set[str] = set()
@@ -125,6 +128,8 @@ def _date(year: str, month: str, day: str) -> datetime.date | None:
 def is_footer(line: str) -> bool:
     """A line made only of production credits: `责任编辑：王小明 美术编辑：李大为 校对：赵六`."""
     text = line.strip().strip("*").strip()
+    if len(text) > HEADER_CHARS or not ("：" in text or ":" in text):
+        return False
     if text[:1] in "（(" and text[-1:] in "）)":
         text = text[1:-1].strip()
     parts = _CREDIT_SPLIT.split(text)

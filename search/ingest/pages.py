@@ -84,6 +84,7 @@ class _Para:
     text: str
     kind: ParagraphKind
     line: int
+    last: int = 0  # the line it ends on (0: `line`)
 
 
 @dataclass
@@ -296,9 +297,12 @@ class _Structure:
         self.drafts.append(self.current)
 
     def _is_kicker(self, para: _Para, following: object) -> bool:
-        """A short sentence-less line right above a title (not a caption, not a byline)."""
+        """A short sentence-less line on the line right above a title (not a caption, not
+        a byline): the last line of a poem or a list above the next title stays text."""
         if not (isinstance(following, Line) and following.heading):
             return False
+        if following.number != (para.last or para.line) + 1:
+            return False  # a kicker is set with its title, not a blank line above it
         current = self.current
         if current is not None and 0 < current.level < following.heading:
             return False  # the heading is a subhead of the open article
@@ -386,6 +390,7 @@ def _paragraphs(items: list[Line | Jump]) -> list[Line | Jump | _Para]:
         if isinstance(item, Line) and item.text and not item.heading:
             if open_para is not None and _wraps(open_para.text, item.text):
                 open_para.text += item.text
+                open_para.last = item.number
             else:
                 open_para = _Para(item.text, "body", item.number)
                 out.append(open_para)
