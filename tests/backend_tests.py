@@ -305,3 +305,34 @@ class BackendTests:
         assert search("新的正文").total == 1
         assert writer.remove(ids=["a"]) == 1 and search("甲文").total == 0
         assert engine.reader(settings).stats().articles == 2
+
+    def test_a_story_jumping_between_pages_is_one_article(self, engine, tmp_path):
+        """Page 1 alone, then page 2 in a later import: one article with both parts,
+        found by either part's words; editing page 2's jump away parts them again."""
+        head = "人民日报 2024年12月31日 星期二 第{}版\n\n"
+        first = tmp_path / "p1.txt"
+        first.write_text(
+            head.format(1) + "### 港口扩建\n\n本报记者 张建文\n\n港口扩建开工。（下转第二版）\n",
+            "utf-8",
+        )
+        rest = tmp_path / "p2.txt"
+        rest.write_text(
+            head.format(2) + "### 港口扩建\n\n（上接第一版）\n\n码头明年投用。（李四）\n\n"
+            "### 另一篇\n\n正文。\n",
+            "utf-8",
+        )
+        settings = engine.settings(tmp_path)
+        writer = backend_for(settings).writer()
+        writer.import_paths([first])
+        writer.import_paths([first, rest])
+        search = engine.search(settings)
+        assert ids(search("码头明年投用")) == ids(search("港口扩建开工")) == ["p1-01"]
+        article = engine.reader(settings).article("p1-01")
+        assert [p.text for p in article.paragraphs] == ["港口扩建开工。", "码头明年投用。（李四）"]
+        assert (article.page, article.continued_on, article.continuation_at) == ("1", "2", 1)
+        assert article.authors == ("张建文", "李四")
+        assert engine.reader(settings).stats().articles == 2  # p1-01 and p2-02
+        rest.write_text(rest.read_text("utf-8").replace("（上接第一版）", ""), "utf-8")
+        writer.import_paths([first, rest])
+        assert ids(search("码头明年投用")) == ["p2-01"]
+        assert engine.reader(settings).article("p1-01").continuation_at is None

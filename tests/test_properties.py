@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pagekit
 import pytest
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
@@ -316,11 +317,73 @@ def _check_articles(articles: list[Article], path: str) -> None:
 def test_any_page_gives_articles_or_one_format_error(text: str, meta: PageMeta) -> None:
     """A damaged scrape never stops an import: the page is parsed into articles with
     unique ids and no empty text, or skipped with a `PageFormatError` naming the problem."""
+    _parses_or_fails_clearly(text, meta, "pages/000_9abfc11f84c73b14.txt")
+
+
+def _parses_or_fails_clearly(text: str, meta: PageMeta, path: str) -> None:
     note(f"text = {text!r}")
-    path = "pages/000_9abfc11f84c73b14.txt"
     try:
         articles = parse_page(text, path, meta)
     except PageFormatError as exc:
         assert str(exc)
         return
     _check_articles(articles, path)
+
+
+# ---------------------------------------------------------------------------
+# d. Pages rendered from real articles (tests/pagekit.py), shuffled and damaged
+
+
+_KIT_DAY = datetime.date(1998, 1, 19)
+_KIT_ARTICLES = ("pd1998-19980119-04-006", "pd1998-19980120-02-002", "chinatimes-0067")
+_KIT_PIECES = [
+    *(pagekit.header(_KIT_DAY, "人民日报", 4, "要闻", style) for style in range(6)),
+    *pagekit.FOOTERS,
+    *pagekit.IMAGE_LINES,
+    *pagekit.NAV_LINES,
+    *pagekit.SEPARATORS,
+    *(f"{marker}本报记者 王晓东" for marker in pagekit.LIST_MARKERS[:3]),
+    *(byline for byline, _ in pagekit.BYLINE_LINES),
+    *(lead + pagekit.paras(_KIT_ARTICLES[0])[0] for lead, _, _ in pagekit.LEADS),
+    *(form.format("京广线上的提速列车") for form, _ in pagekit.CAPTIONS),
+    *(marker for marker, _ in pagekit.JUMPS_OUT + pagekit.JUMPS_IN),
+    *("——京广京沪京哈三大干线再提速", "聚焦铁路提速", "提速列车运行平稳"),
+    *(f"{'#' * level} {pagekit.title(a)}" for a in _KIT_ARTICLES for level in range(1, 5)),
+    *(f"**{pagekit.title(a)}**" for a in _KIT_ARTICLES),
+    *(text for a in _KIT_ARTICLES for text in pagekit.paras(a)),
+    *(half for a in _KIT_ARTICLES for half in pagekit.split(pagekit.paras(a)[1])),
+    *(pagekit.paras(a)[-1] + marker for a in _KIT_ARTICLES for marker, _ in pagekit.JUMPS_OUT[:2]),
+    "---\ndate: 1998-01-19\npaper: 人民日报\npage: 4\n---",
+]
+_KIT_INSERTS = st.sampled_from(["#", "**", "（", "---", "\n", "——"])
+
+
+@st.composite
+def kit_page(draw: st.DrawFn) -> str:
+    """Pieces of real pages (furniture, bylines, captions, jump markers, corpus paragraphs
+    and their column-broken halves) in any order, then cut, duplicated, shortened or
+    given a stray `#`, `**`, `（`, `---`; blocks joined by blank lines or single newlines."""
+    lines = draw(st.lists(st.sampled_from(_KIT_PIECES), min_size=1, max_size=25))
+    for _ in range(draw(st.integers(0, 10))):
+        i = draw(st.integers(0, len(lines) - 1))
+        at = draw(st.integers(0, len(lines[i])))
+        op = draw(st.sampled_from(["cut", "duplicate", "delete", "insert"]))
+        if op == "cut":
+            lines[i] = lines[i][:at]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "delete":
+            lines[i] = lines[i][:at] + lines[i][at + 1 :]
+        else:
+            lines[i] = lines[i][:at] + draw(_KIT_INSERTS) + lines[i][at:]
+    return draw(st.sampled_from(["\n\n", "\n", "\r\n\r\n"])).join(lines)
+
+
+@deterministic(300)
+@given(kit_page(), METAS)
+def test_any_page_of_real_pieces_gives_articles_or_one_format_error(
+    text: str, meta: PageMeta
+) -> None:
+    """Real furniture, bylines, captions and jumps around real paragraphs, in any order and
+    damaged: still unique ids and no empty text, or one `PageFormatError`."""
+    _parses_or_fails_clearly(text, meta, "pages/19980119_04.txt")
