@@ -45,6 +45,8 @@ _COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 夏侯 轩辕 长孙 宇文 司徒 端木 "
     "独孤 南宫 闻人".split()
 )
+# Where a second (third) name may start in a glued word of 4, 5 or 6 characters.
+_CUTS: dict[int, list[tuple[int, ...]]] = {4: [(2,)], 5: [(2,), (3,)], 6: [(3,), (2, 4)]}
 _SPLIT = re.compile(r"[\s、，,;；]+")
 _LEAD = re.compile(
     r"^(?P<prefix>本报讯|本报消息|本报[^\s（(，,。]{1,12}?[讯电]|[^\s（(，,。]{1,20}?电)?\s*"
@@ -82,10 +84,9 @@ def _unglued(word: str) -> list[str]:
     (`欧阳明华`, and `次仁卓玛`, whose first character is no surname)."""
     if "·" in word or len(word) < 4 or word[0] not in _SURNAMES or word[:2] in _COMPOUND_SURNAMES:
         return [word]
-    cuts = {4: [(2,)], 5: [(2,), (3,)], 6: [(3,), (2, 4)]}.get(len(word), [])
     fits = [
         cut
-        for cut in cuts
+        for cut in _CUTS.get(len(word), [])
         if all(word[i] in _SURNAMES for i in cut)
         and all(1 < b - a < 4 for a, b in zip((0, *cut), (*cut, len(word)), strict=True))
     ]
