@@ -264,3 +264,27 @@ def test_hostile_archive_text_never_comes_back_as_markup(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>港口</mark>" in html_fields[0]
     csv_text = client.get("/api/export", query_string={"q": "港口"}).get_data(as_text=True)
     assert "'<script>" not in csv_text and HOSTILE in csv_text  # CSV is data: text as is
+
+
+def test_article_view_says_where_a_story_continues(tmp_path):
+    """Joined: the page-2 text is marked where it starts; alone: where the rest is. The
+    page's header gives paper, date and page; a hostile kicker is escaped."""
+    head = "人民日报 2024年12月31日 星期二 第{}版\n\n"
+    (tmp_path / "p1.txt").write_text(
+        head.format(1) + "<b>聚焦</b>&lt;港口&gt;\n### 港口扩建\n\n港口扩建开工。（下转第二版）\n\n"
+        "### 另一篇\n\n另一篇正文。（下转第三版）\n",
+        "utf-8",
+    )
+    (tmp_path / "p2.txt").write_text(
+        head.format(2) + "### 港口扩建\n\n（上接第一版）\n\n码头明年投用。\n", "utf-8"
+    )
+    client = create_app(build_index([tmp_path], tmp_path / "index")).test_client()
+    data = client.get("/api/articles/p1-01").get_json()
+    assert (data["paper"], data["date"], data["page"]) == ("人民日报", "2024-12-31", "1")
+    assert (data["continued_on"], data["continuation_at"]) == ("2", 1)
+    page = client.get("/a/p1-01").get_data(as_text=True)
+    assert "（以下接第2版）" in page and page.index("港口扩建开工") < page.index("以下接第2版")
+    assert "人民日报 · 2024-12-31 · 第1版" in page
+    assert data["kicker"] == "聚焦<港口>" and '<p class="kicker">聚焦&lt;港口&gt;</p>' in page
+    alone = client.get("/a/p1-02").get_data(as_text=True)
+    assert "（下转第3版；后半篇未导入）" in alone
