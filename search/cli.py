@@ -13,20 +13,30 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
-from search import analysis, terminal
+from search import analysis, browse, terminal
 from search.backends import backend_for
+from search.citations import CITATION_FORMATS, CitationFormat, Reference, citation
 from search.config import Settings
 from search.errors import BaokuError
+from search.explain import explain
 from search.ingest.pages import PageMeta
 from search.ingest.preview import preview
 from search.limits import PAGE, PAGE_SIZE
 from search.models import IndexReport
 from search.params import GROUPS, SORTS, date_param, search_request
 from search.querylang import highlight_texts
-from search.results import article_to_json, parsed_page_to_json, stats_to_json, to_json
+from search.results import (
+    article_to_json,
+    dates_to_json,
+    issue_to_json,
+    parsed_page_to_json,
+    stats_to_json,
+    to_json,
+)
 
 # A broken export can have 100,000 bad lines; the first few say what is wrong
 # with it, the rest would bury the other files' problems.
@@ -192,7 +202,13 @@ def _print_report(report: IndexReport, location: str) -> None:
     "--page", type=click.IntRange(PAGE.low, PAGE.high), default=PAGE.default, show_default=True
 )
 @click.option("--from", "date_from", help="Only articles on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--since", help="The same as --from: published on or after this date.")
 @click.option("--to", "date_to", help="Only articles on or before this date (YYYY[-MM[-DD]]).")
+@click.option(
+    "--imported-since",
+    help="Only articles imported at or after this time (YYYY-MM-DD[THH:MM], local time "
+    "unless a zone is given): what is new since a script last ran.",
+)
 @click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
 @click.pass_context
 def search_command(
@@ -204,20 +220,27 @@ def search_command(
     limit: int,
     page: int,
     date_from: str | None,
+    since: str | None,
     date_to: str | None,
+    imported_since: str | None,
     no_color: bool,
 ) -> None:
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
     title: author: section: date:2024-01..2024-03."""
     archive = backend_for(_settings(ctx)).reader()
     params = {"q": query, "group": group, "sort": sort, "page": str(page), "size": str(limit)}
-    request = search_request({**params, "from": date_from, "to": date_to})
+    if since and date_from:
+        raise click.UsageError("give --from or --since, not both (they mean the same)")
+    dates = {"from": date_from or since, "to": date_to, "imported_since": imported_since}
+    request = search_request({**params, **dates})
     result = archive.search(request)
     if as_json:
-        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+        data = {**to_json(result), "explain": explain(request)}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()
-        click.echo(terminal.search_result(result, group, color), color=color)
+        text = terminal.search_result(result, group, color, explain(request))
+        click.echo(text, color=color)
 
 
 @cli.command("parse")
@@ -253,19 +276,70 @@ def parse_command(
 @click.argument("article_id")
 @click.option("--q", "query", default="", help="Mark this query's matches in the text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (GET /api/articles/<id>).")
+@click.option(
+    "--cite",
+    type=click.Choice(CITATION_FORMATS),
+    help="Print its citation instead (GB/T 7714, RIS or CSL-JSON), linking to public_url.",
+)
 @click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
 @click.pass_context
 def article_command(
-    ctx: click.Context, article_id: str, query: str, as_json: bool, no_color: bool
+    ctx: click.Context,
+    article_id: str,
+    query: str,
+    as_json: bool,
+    cite: CitationFormat | None,
+    no_color: bool,
 ) -> None:
     """Print one article from the index, in full."""
     needles = highlight_texts(query)
-    article = backend_for(_settings(ctx)).reader().article(article_id)
-    if as_json:
+    settings = _settings(ctx)
+    article = backend_for(settings).reader().article(article_id)
+    if cite:
+        base = settings.public_url.rstrip("/")
+        url = f"{base}/a/{quote(article.id)}" if base else ""
+        click.echo(citation(Reference.of(article), cite, url), nl=False)
+    elif as_json:
         click.echo(json.dumps(article_to_json(article, needles), ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()
         click.echo(terminal.article_text(article, needles, color), color=color)
+
+
+@cli.command("browse")
+@click.argument("period", required=False)
+@click.option("--paper", help="Only this paper (or source, for JSONL exports without one).")
+@click.option("--page", help="With a day: only this page (版), e.g. 3, A2 or a section.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (/api/dates, /api/issues).")
+@click.pass_context
+def browse_command(
+    ctx: click.Context, period: str | None, paper: str | None, page: str | None, as_json: bool
+) -> None:
+    """The archive by date: no PERIOD, every paper's span and articles per year; YYYY or
+    YYYY-MM, articles per month or day; YYYY-MM-DD, that day's pages and articles."""
+    archive = backend_for(_settings(ctx)).reader()
+    kind, first = browse.parse_period(period) if period else ("year", None)
+    if kind == "day" and first is not None:
+        issue = browse.read_issue(archive, first, paper)
+        if page is not None:
+            issue = browse.only_page(issue, page)
+        if as_json:
+            click.echo(json.dumps(issue_to_json(issue), ensure_ascii=False, indent=2))
+        else:
+            click.echo(terminal.issue_text(issue))
+        return
+    if page is not None:
+        raise click.UsageError("--page needs a day (YYYY-MM-DD)")
+    calendar = browse.of_paper(archive.calendar(), paper)
+    days = [d for d in calendar if d.date.isoformat().startswith(period or "")]
+    by: browse.Period = "year"  # the whole archive by year; a year by month; a month by day
+    if period:
+        by = "month" if kind == "year" else "day"
+    if as_json:
+        data = dates_to_json(days, browse.coverage(days), by, paper)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(terminal.coverage_text(browse.coverage(days), browse.period_counts(days, by)))
 
 
 @cli.command("stats")

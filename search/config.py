@@ -37,6 +37,7 @@ class Settings:
     port: int = 8000
     workers: int = 2  # gunicorn workers for `baoku serve`
     cors_origins: str = "*"  # origins allowed to call /api (comma-separated); read-only API
+    public_url: str = ""  # where readers reach the service; the CLI's citations link there
     backend: str = "whoosh"  # the engine: whoosh (index_dir) or opensearch (a cluster)
     opensearch_hosts: str = "http://127.0.0.1:9200"  # comma-separated node URLs
     opensearch_index: str = "baoku"  # name prefix of the cluster's indices

@@ -38,6 +38,7 @@ def stored_article(article: Article) -> dict[str, Any]:
         "continued_on": article.continued_on,
         "continued_from": article.continued_from,
         "continuation_at": article.continuation_at,
+        "imported": article.imported,
     }
 
 
@@ -59,6 +60,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
         continued_on=stored.get("continued_on"),
         continued_from=stored.get("continued_from"),
         continuation_at=stored.get("continuation_at"),
+        imported=stored.get("imported"),
     )
 
 
@@ -97,4 +99,7 @@ def build_hit(
         snippet=make_snippet(text, needles),
         score=round(score, 4),
         matches=matches,
+        paper=article.paper,
+        page=article.page,
+        imported=article.imported,
     )

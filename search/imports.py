@@ -13,13 +13,14 @@ are saved after the commit, so a killed import is simply run again.
 
 from __future__ import annotations
 
+import datetime
 import os
 import resource
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from search.backends.base import LineTable, Manifest, Progress, Store
@@ -27,7 +28,7 @@ from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_o
 from search.ingest.jsonl import read_jsonl
 from search.ingest.jumps import JumpPart, join_jumps, jump_parts, linked_files
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
-from search.models import Article, IndexReport, Skipped
+from search.models import Article, IndexReport, Skipped, imported_stamp
 
 
 @dataclass
@@ -200,7 +201,9 @@ def import_into(
             try:
                 for key in replaced:
                     removed += batch.delete_origin(key)
-                for article in _articles(changed, meta, run, known):
+                stamp = imported_stamp(datetime.datetime.now(datetime.UTC))
+                for found in _articles(changed, meta, run, known):
+                    article = replace(found, imported=stamp)
                     if not batch.fresh:
                         removed += batch.delete_article(article.id)
                     batch.add(article)

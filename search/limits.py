@@ -44,3 +44,7 @@ EXPORT_ARTICLES = 10_000  # articles in one export
 PAGE = Limit(1, 1000, 1, "page")
 PAGE_SIZE = Limit(1, 1000, 10, "page size")
 DEEPEST_HIT = 100_000  # page × page size: how far into a ranking anyone may page
+# A day's articles in one answer (the day view, /api/issues/<date>): People's Daily
+# printed about 100 a day in 1998; a day of a bigger archive past this is cut, and says so.
+DAY_ARTICLES = 2000
+FEED_ENTRIES = 50  # newest articles in a search's Atom feed

@@ -13,6 +13,11 @@ from typing import Literal
 ParagraphKind = Literal["body", "subhead", "caption"]
 
 
+def imported_stamp(moment: datetime.datetime) -> str:
+    """`Article.imported` text: UTC to the second, fixed width, so text order is time order."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
@@ -40,6 +45,18 @@ class Article:
     continued_on: str | None = None  # the page a `（下转第二版）` sends the reader to
     continued_from: str | None = None  # a continuation's `（上接第一版）`, while it stands alone
     continuation_at: int | None = None  # joined: index of the first paragraph from `continued_on`
+    imported: str | None = None  # when this version was imported: UTC, ISO 8601 to the second
+
+    @property
+    def issue_paper(self) -> str:
+        """The paper this article is browsed under: its paper, else its source (the JSONL
+        export's `source`, such as pd1998), so every dated article has a place in /browse."""
+        return self.paper or self.source
+
+    @property
+    def page_group(self) -> str:
+        """The day view's group: the printed page, else the section (JSONL without `page`)."""
+        return self.page or self.section or ""
 
     def title_parts(self) -> tuple[str, ...]:
         """The texts of the title unit (kicker, title, subtitle): what a title match means."""
@@ -104,6 +121,9 @@ class Hit:
     snippet: Snippet
     score: float
     matches: int  # matching paragraphs in the article
+    paper: str | None = None
+    page: str | None = None
+    imported: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +175,13 @@ class SearchRequest:
     section: str | None = None  # exact section name (a facet value)
     author: str | None = None  # exact author name (a facet value)
     facets: bool = False
+    imported_since: datetime.datetime | None = None  # only articles imported at or after (UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """Articles of one paper on one day: what /browse counts."""
+
+    date: datetime.date
+    paper: str  # `Article.issue_paper`
+    articles: int

@@ -1,7 +1,7 @@
 """User-typed parameters -> a validated `SearchRequest`, the same for the CLI and the API.
 
 Both faces read the same names (`q`, `page`, `size`, `from`, `to`, `sort`,
-`group`, `section`, `author`), the same limits (`limits.py`) and the same date
+`group`, `section`, `author`, `imported_since`), the same limits (`limits.py`) and the same date
 parser (`querylang.parse_date`), so a request the CLI refuses is refused by
 the API with the same message, and every engine receives a request that is
 already valid.
@@ -37,6 +37,20 @@ def date_param(raw: str | None, name: str, end: bool = False) -> datetime.date |
     return parse_date(raw, end=end, name=name) if raw else None
 
 
+def timestamp_param(raw: str | None, name: str) -> datetime.datetime | None:
+    """`2026-11-27`, `2026-11-27T08:00` or with a zone (`…+08:00`, `…Z`); a time without a
+    zone is this machine's local time, as a newsroom's cron script means it."""
+    if not raw:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadParameter(
+            f"{name}: bad time {raw!r}; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00]"
+        ) from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
 def choice(raw: str | None, allowed: tuple[str, ...], name: str) -> str:
     """One of `allowed` (the first when absent)."""
     if not raw:
@@ -65,6 +79,7 @@ def search_request(params: Mapping[str, str | None], facets: bool = False) -> Se
         section=filter_value(params.get("section"), "section"),
         author=filter_value(params.get("author"), "author"),
         facets=facets,
+        imported_since=timestamp_param(params.get("imported_since"), "imported_since"),
     )
     validate(request)
     return request

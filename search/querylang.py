@@ -3,7 +3,7 @@
     郑好融 47.6亿元          terms: each must occur (AND), as a substring
     "稳中向好 稳中有升"       phrase: occurs as written inside one paragraph or the title
     "郑州 公用"~5            both within 5 characters of each other in one paragraph
-    郑州 OR 新郑  (a OR b) c  OR binds tighter than the implicit AND
+    郑州 OR 新郑  (a OR b) c  the implicit AND binds tighter: a b OR c is (a b) OR c
     NOT 新密  -新密           exclusion
     title:郑州 author:张立 section:"经济工作"   fields
     date:2024-01..2024-03 date:2024 date:..1998-01-15

@@ -8,9 +8,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from search.browse import Issue, PaperCoverage, Period, period_counts
 from search.hits import stored_article
 from search.ingest.pages import ParsedPage
-from search.models import Article, Facets, Hit, IndexStats, SearchResult
+from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResult
 from search.snippets import mark_all_html, to_html
 
 
@@ -54,6 +55,78 @@ def article_to_json(article: Article, needles: list[str]) -> dict[str, Any]:
         **stored_article(article),
         "title_html": mark_all_html(article.title, needles),
         "paragraphs": paragraphs,
+    }
+
+
+def coverage_to_json(papers: Iterable[PaperCoverage]) -> list[dict[str, Any]]:
+    return [
+        {
+            "paper": p.paper,
+            "first": p.first.isoformat(),
+            "last": p.last.isoformat(),
+            "articles": p.articles,
+            "days": p.days,
+        }
+        for p in papers
+    ]
+
+
+def dates_to_json(
+    calendar: list[DayCount], papers: Iterable[PaperCoverage], by: Period, paper: str | None
+) -> dict[str, Any]:
+    """/api/dates and `baoku browse --json` without a day: counts per day, month or year."""
+    return {
+        "by": by,
+        "paper": paper,
+        "papers": coverage_to_json(papers),
+        "counts": [{"period": k, "articles": n} for k, n in period_counts(calendar, by)],
+    }
+
+
+BRIEF_FIELDS = (
+    "id",
+    "title",
+    "kicker",
+    "subtitle",
+    "section",
+    "authors",
+    "paper",
+    "page",
+    "page_name",
+    "continued_on",
+    "continued_from",
+)
+
+
+def brief_article(article: Article) -> dict[str, Any]:
+    """What a day or page listing shows of an article (the article view has the rest)."""
+    stored = stored_article(article)
+    return {**{k: stored[k] for k in BRIEF_FIELDS}, "paragraphs": len(article.paragraphs)}
+
+
+def issue_to_json(issue: Issue) -> dict[str, Any]:
+    """/api/issues/<date>: the day's papers, their pages in order, each page's articles."""
+    return {
+        "date": issue.date.isoformat(),
+        "paper": issue.paper,
+        "previous_day": issue.previous_day.isoformat() if issue.previous_day else None,
+        "next_day": issue.next_day.isoformat() if issue.next_day else None,
+        "truncated": issue.truncated,
+        "papers": [
+            {
+                "paper": paper,
+                "pages": [
+                    {
+                        "page": page.page,
+                        "page_name": page.page_name,
+                        "articles": [brief_article(a) for a in page.articles],
+                    }
+                    for page in issue.pages
+                    if page.paper == paper
+                ],
+            }
+            for paper in issue.papers
+        ],
     }
 
 
@@ -111,7 +184,8 @@ def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-EXPORT_FORMATS = ("csv", "jsonl")  # what /api/export streams: `csv_lines`, `jsonl_lines`
+# What /api/export streams: `csv_lines`, `jsonl_lines`, and the citation formats.
+EXPORT_FORMATS = ("csv", "jsonl", "ris", "csl", "gbt7714")
 EXPORT_FIELDS = ("id", "date", "title", "section", "authors", "matches", "permalink")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

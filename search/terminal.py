@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
+from search.browse import Issue, PaperCoverage, weekday
 from search.ingest.pages import ParsedPage
 from search.models import Article, Hit, SearchResult, Snippet
 from search.snippets import mark_all, render
@@ -24,10 +25,12 @@ def _styles(color: bool) -> tuple[Style, Style]:
     return (lambda s: click.style(s, bold=True)), (lambda s: click.style(s, fg="red", bold=True))
 
 
-def search_result(result: SearchResult, group: str, color: bool) -> str:
+def search_result(result: SearchResult, group: str, color: bool, explanation: str = "") -> str:
     unit = "articles" if group == "article" else "paragraphs"
     first = (result.page - 1) * result.page_size
     lines = [f"{result.total} {unit} for {result.query} ({result.took_ms:.1f} ms)"]
+    if explanation:
+        lines.append(explanation)
     for rank, hit in enumerate(result.hits, first + 1):
         lines += ["", _hit(rank, hit, color)]
     shown = first + len(result.hits)
@@ -148,3 +151,32 @@ def _meta(page: ParsedPage) -> list[tuple[str, object]]:
         ("page", meta.page),
         ("page_name", meta.page_name),
     ]
+
+
+def coverage_text(papers: Sequence[PaperCoverage], counts: Sequence[tuple[str, int]]) -> str:
+    """`baoku browse [YYYY[-MM]]`: each paper's span, then articles per period."""
+    if not papers:
+        return "no dated articles"
+    lines = [
+        f"{p.paper}  {p.first} – {p.last}  {p.days:,} days  {p.articles:,} articles" for p in papers
+    ]
+    width = max(len(str(n)) for _, n in counts)
+    return "\n".join(lines + [""] + [f"{period}  {n:>{width}}" for period, n in counts])
+
+
+def issue_text(issue: Issue) -> str:
+    """`baoku browse YYYY-MM-DD`: each paper's pages in order, each page's articles."""
+    lines = [f"{issue.date.isoformat()} {weekday(issue.date)}"]
+    for paper in issue.papers:
+        lines += ["", paper]
+        for page in (p for p in issue.pages if p.paper == paper):
+            name = f" {page.page_name}" if page.page_name else ""
+            lines.append(f"  {page.page or '（未分版）'}{name}  ({len(page.articles)})")
+            lines += [f"    [{a.id}] {a.title or '(untitled)'}" for a in page.articles]
+    if not issue.pages:
+        lines.append("no articles on this day")
+    around = [
+        f"previous: {issue.previous_day}" if issue.previous_day else "",
+        f"next: {issue.next_day}" if issue.next_day else "",
+    ]
+    return "\n".join(lines + ["", "  ".join(a for a in around if a)]).rstrip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from support import build_index, settings_for, write_jsonl
@@ -190,7 +191,7 @@ def test_openapi_description_validates_and_lists_every_route(client):
     spec = client.get("/api/openapi.json").get_json()
     validate(spec)
     app_routes = {
-        rule.rule.replace("<article_id>", "{article_id}")
+        re.sub(r"<(\w+)>", r"{\1}", rule.rule)
         for rule in client.application.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }

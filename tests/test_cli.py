@@ -37,8 +37,9 @@ def test_search_json_shape(runner, seed_index):
     out = run(runner, seed_index, "search", "郑好融", "--json")
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert set(data) == {"query", "total", "page", "page_size", "took_ms", "hits"}
+    assert set(data) == {"query", "total", "page", "page_size", "took_ms", "hits", "explain"}
     assert (data["query"], data["total"], data["page"], data["page_size"]) == ("郑好融", 1, 1, 10)
+    assert data["explain"] == "包含“郑好融”"
     (hit,) = data["hits"]
     assert set(hit) == HIT_KEYS
     assert hit["title"] == "郑州市强化融资信用服务平台建设"

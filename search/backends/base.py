@@ -11,6 +11,7 @@ and never import an engine module; engines never import Flask or click.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -18,7 +19,15 @@ from typing import Any, Protocol
 
 from search.ingest.pages import PageMeta
 from search.limits import SUGGESTIONS
-from search.models import Article, Hit, IndexReport, IndexStats, SearchRequest, SearchResult
+from search.models import (
+    Article,
+    DayCount,
+    Hit,
+    IndexReport,
+    IndexStats,
+    SearchRequest,
+    SearchResult,
+)
 
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes total, articles sent)
 Manifest = dict[str, dict[str, Any]]  # file key -> {"sha256", "articles"[, "jumps"]}
@@ -43,6 +52,14 @@ class ArchiveReader(Protocol):
 
     def article(self, article_id: str) -> Article:
         """The stored article; `ArticleNotFound` when there is none."""
+        ...
+
+    def calendar(self) -> tuple[DayCount, ...]:
+        """Articles per (day, `Article.issue_paper`) over the dated articles, date order."""
+        ...
+
+    def day(self, day: datetime.date, paper: str | None = None) -> tuple[Article, ...]:
+        """The articles of one day (of one paper), at most `limits.DAY_ARTICLES`, any order."""
         ...
 
     def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:

@@ -105,4 +105,16 @@ def _article(record: object, origin: str) -> Article:
         paragraphs=tuple(Paragraph(p) for p in paragraphs if p.strip()),
         source=str(record.get("source") or Path(origin).name),
         origin=origin,
+        paper=_optional_text(record, "paper"),
+        page=_optional_text(record, "page"),
     )
+
+
+def _optional_text(record: dict[str, object], key: str) -> str | None:
+    """An optional string key (`paper`, `page`); a number is taken as its text (page 3)."""
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"{key} must be a string")
+    return str(value).strip() or None

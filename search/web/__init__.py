@@ -25,10 +25,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from search.web.api import api
+    from search.web.browse import browse
     from search.web.views import views
 
     app.register_blueprint(api)
     app.register_blueprint(views)
+    app.register_blueprint(browse)
 
     @app.errorhandler(BaokuError)
     def baoku_error(exc: BaokuError) -> ResponseReturnValue:

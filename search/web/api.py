@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -17,19 +17,30 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from search import params
+from search import browse, params
 from search.backends import ArchiveReader, backend_for
+from search.citations import (
+    CITATION_FORMATS,
+    MEDIA_TYPES,
+    SUFFIXES,
+    Reference,
+    citation,
+    citation_lines,
+)
 from search.config import Settings
 from search.errors import BadParameter
+from search.explain import explain
 from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
-from search.models import SearchRequest
+from search.models import Hit, SearchRequest
 from search.querylang import highlight_texts
 from search.results import (
     EXPORT_FORMATS,
     article_to_json,
     csv_lines,
+    dates_to_json,
     export_row,
     facets_to_json,
+    issue_to_json,
     jsonl_lines,
     stats_to_json,
     to_json,
@@ -61,34 +72,73 @@ def search_request(size: int | None = None) -> SearchRequest:
 
 @api.get("/search")
 def search() -> ResponseReturnValue:
-    result = archive().search(search_request())
-    return jsonify({**to_json(result), "facets": facets_to_json(result.facets)})
+    wanted = search_request()
+    result = archive().search(wanted)
+    body = {**to_json(result), "explain": explain(wanted)}
+    return jsonify({**body, "facets": facets_to_json(result.facets)})
 
 
 @api.get("/export")
 def export() -> ResponseReturnValue:
-    """Every matching article (up to EXPORT_ARTICLES), streamed as CSV or JSONL."""
+    """Every matching article (up to EXPORT_ARTICLES), streamed as CSV, JSONL, RIS or
+    CSL-JSON."""
     kind = params.choice(request.args.get("format"), EXPORT_FORMATS, "format")
     search = replace(search_request(), group="article", page=1, size=1, facets=False)
     hits = archive().export(search, EXPORT_ARTICLES)  # errors surface here, before streaming
 
-    def rows() -> Iterator[dict[str, Any]]:
+    def linked() -> Iterator[tuple[Hit, str]]:
         for hit in hits:
-            link = url_for(
-                "views.article_page", article_id=hit.article_id, q=search.query, _external=True
-            )
-            yield export_row(hit, link)
+            yield hit, permalink(hit.article_id, search.query)
 
-    lines = csv_lines(rows()) if kind == "csv" else jsonl_lines(rows())
-    mimetype = "text/csv" if kind == "csv" else "application/x-ndjson"
-    response = Response(stream_with_context(lines), mimetype=f"{mimetype}; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="baoku-export.{kind}"'
+    if kind in CITATION_FORMATS:
+        refs = ((Reference.of(hit), link) for hit, link in linked())
+        lines = citation_lines(kind, refs)  # type: ignore[arg-type]
+        mimetype, suffix = MEDIA_TYPES[kind], SUFFIXES[kind]
+    else:
+        rows = (export_row(hit, link) for hit, link in linked())
+        lines = csv_lines(rows) if kind == "csv" else jsonl_lines(rows)
+        mimetype = f"{'text/csv' if kind == 'csv' else 'application/x-ndjson'}; charset=utf-8"
+        suffix = kind
+    response = Response(stream_with_context(lines), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="baoku-export.{suffix}"'
     return response
+
+
+def permalink(article_id: str, query: str = "") -> str:
+    """The article view's absolute URL (the query's matches marked when one is given)."""
+    return url_for("views.article_page", article_id=article_id, q=query or None, _external=True)
 
 
 @api.get("/articles/<article_id>")
 def article(article_id: str) -> ResponseReturnValue:
-    return jsonify(article_to_json(archive().article(article_id), query_needles()))
+    """The article as JSON, or its citation (`format=gbt7714|ris|csl`) as a download."""
+    kind = request.args.get("format")
+    found = archive().article(article_id)
+    if not kind:
+        return jsonify(article_to_json(found, query_needles()))
+    kind = params.choice(kind, CITATION_FORMATS, "format")
+    body = citation(Reference.of(found), kind, permalink(article_id))  # type: ignore[arg-type]
+    response = Response(body, mimetype=MEDIA_TYPES[kind])
+    name = f"{article_id}.{SUFFIXES[kind]}"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@api.get("/dates")
+def dates() -> ResponseReturnValue:
+    """Articles per day, month or year (`by`), for one paper or all, and each paper's span."""
+    by = params.choice(request.args.get("by"), ("month", "day", "year"), "by")
+    paper = params.filter_value(request.args.get("paper"), "paper")
+    calendar = browse.of_paper(archive().calendar(), paper)
+    return jsonify(dates_to_json(calendar, browse.coverage(calendar), by, paper))  # type: ignore[arg-type]
+
+
+@api.get("/issues/<day>")
+def issue(day: str) -> ResponseReturnValue:
+    """One day's papers, pages (in order) and articles (in page order)."""
+    paper = params.filter_value(request.args.get("paper"), "paper")
+    when = browse.parse_day(day)
+    return jsonify(issue_to_json(browse.read_issue(archive(), when, paper)))
 
 
 def query_needles() -> list[str]:

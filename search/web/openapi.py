@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from search import __version__
+from search.citations import CITATION_FORMATS, MEDIA_TYPES
 from search.limits import (
     DEEPEST_HIT,
     EXPORT_ARTICLES,
@@ -64,6 +65,11 @@ _SEARCH_PARAMS = [
         "section", "Exact section (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}
     ),
     _param("author", "Exact author (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}),
+    _param(
+        "imported_since",
+        "Only articles imported at or after this time (ISO 8601; local time without a zone)",
+        {"type": "string", "maxLength": 40},
+    ),
     _param("sort", "Order", {"type": "string", "enum": list(SORTS)}),
     _param(
         "group", "One hit per article or per paragraph", {"type": "string", "enum": list(GROUPS)}
@@ -78,6 +84,69 @@ _COUNT = {
     },
 }
 _NULLABLE_STRING = {"type": "string", "nullable": True}
+_CITATION_CONTENT = {
+    MEDIA_TYPES[kind].split(";")[0]: {
+        "schema": {"type": "array", "items": {"type": "object"}}
+        if kind == "csl"
+        else {"type": "string"}
+    }
+    for kind in CITATION_FORMATS
+}
+_STRING = {"type": "string"}
+_PAPER = _param(
+    "paper", "Only this paper (or JSONL source)", {"type": "string", "maxLength": FILTER_CHARS}
+)
+_INTEGER = {"type": "integer"}
+
+
+def _object(required: tuple[str, ...] = (), **properties: Any) -> dict[str, Any]:
+    found = {"type": "object", "properties": properties}
+    return {**found, "required": list(required)} if required else found
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+_BRIEF = _object(
+    ("id", "title", "authors"),
+    id=_STRING,
+    title=_STRING,
+    authors=_array(_STRING),
+    paragraphs=_INTEGER,
+    **dict.fromkeys(
+        ("kicker", "subtitle", "section", "paper", "page", "page_name", "continued_on"),
+        _NULLABLE_STRING,
+    ),
+    continued_from=_NULLABLE_STRING,
+)
+_SCHEMAS_BROWSE = {
+    "Dates": _object(
+        ("by", "papers", "counts"),
+        by={"type": "string", "enum": ["day", "month", "year"]},
+        paper=_NULLABLE_STRING,
+        papers=_array(
+            _object(paper=_STRING, first=_STRING, last=_STRING, articles=_INTEGER, days=_INTEGER)
+        ),
+        counts=_array(_object(("period", "articles"), period=_STRING, articles=_INTEGER)),
+    ),
+    "Issue": _object(
+        ("date", "papers"),
+        date=_STRING,
+        paper=_NULLABLE_STRING,
+        previous_day=_NULLABLE_STRING,
+        next_day=_NULLABLE_STRING,
+        truncated={"type": "boolean"},
+        papers=_array(
+            _object(
+                paper=_STRING,
+                pages=_array(
+                    _object(page=_STRING, page_name=_NULLABLE_STRING, articles=_array(_BRIEF))
+                ),
+            )
+        ),
+    ),
+}
 
 
 def _ok(schema: dict[str, Any], media: str = "application/json") -> dict[str, Any]:
@@ -115,8 +184,53 @@ def openapi_spec() -> dict[str, Any]:
                             "schema": {"type": "string"},
                         },
                         _param("q", "Query whose matches to mark", {"type": "string"}),
+                        _param(
+                            "format",
+                            "Instead of JSON, the citation: gbt7714 (GB/T 7714-2015 text), "
+                            "ris (TY  - NEWS) or csl (CSL-JSON, article-newspaper)",
+                            {"type": "string", "enum": list(CITATION_FORMATS)},
+                        ),
                     ],
-                    "responses": {**_ok({"$ref": "#/components/schemas/Article"}), "404": _ERROR},
+                    "responses": {
+                        **_ok({"$ref": "#/components/schemas/Article"}),
+                        "200": {
+                            "description": "OK: the article, or its citation with `format`",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Article"}
+                                },
+                                **_CITATION_CONTENT,
+                            },
+                        },
+                        "404": _ERROR,
+                    },
+                }
+            },
+            "/api/dates": {
+                "get": {
+                    "summary": "Articles per day, month or year, and each paper's date range",
+                    "parameters": [
+                        _param(
+                            "by", "Period", {"type": "string", "enum": ["month", "day", "year"]}
+                        ),
+                        _PAPER,
+                    ],
+                    "responses": _ok({"$ref": "#/components/schemas/Dates"}),
+                }
+            },
+            "/api/issues/{day}": {
+                "get": {
+                    "summary": "One day: its papers, their pages in order, each page's articles",
+                    "parameters": [
+                        {
+                            "name": "day",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"},
+                        },
+                        _PAPER,
+                    ],
+                    "responses": _ok({"$ref": "#/components/schemas/Issue"}),
                 }
             },
             "/api/export": {
@@ -126,7 +240,8 @@ def openapi_spec() -> dict[str, Any]:
                         *_SEARCH_PARAMS,
                         _param(
                             "format",
-                            "csv (UTF-8 with BOM) or jsonl",
+                            "csv (UTF-8 with BOM), jsonl, or citations: ris, csl (CSL-JSON), "
+                            "gbt7714 (one per line)",
                             {"type": "string", "enum": list(EXPORT_FORMATS)},
                         ),
                     ],
@@ -136,6 +251,7 @@ def openapi_spec() -> dict[str, Any]:
                             "content": {
                                 "text/csv": {"schema": {"type": "string"}},
                                 "application/x-ndjson": {"schema": {"type": "string"}},
+                                **_CITATION_CONTENT,
                             },
                         },
                         "400": _ERROR,
@@ -195,6 +311,7 @@ def openapi_spec() -> dict[str, Any]:
         },
         "components": {
             "schemas": {
+                **_SCHEMAS_BROWSE,
                 "Error": {
                     "type": "object",
                     "required": ["error"],
@@ -236,6 +353,10 @@ def openapi_spec() -> dict[str, Any]:
                         "page": {"type": "integer"},
                         "page_size": {"type": "integer"},
                         "took_ms": {"type": "number"},
+                        "explain": {
+                            "type": "string",
+                            "description": "The query stated back in plain Chinese",
+                        },
                         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "facets": {
                             "type": "object",

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import replace
 from html import escape
 from typing import Any
 
-from flask import Blueprint, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from search.citations import Reference, gbt7714
 from search.errors import BaokuError
-from search.limits import PAGE_SIZE
+from search.explain import chips, explain, refined
+from search.feed import MEDIA_TYPE, atom, etag
+from search.limits import FEED_ENTRIES, PAGE_SIZE
 from search.models import Counts
 from search.results import article_to_json, facets_to_json, to_json
-from search.web.api import archive, query_needles, search_request
+from search.web.api import archive, permalink, query_needles, search_request
 
 views = Blueprint("views", __name__)
 FORM_FIELDS = ("q", "from", "to", "sort", "group", "section", "author")
@@ -48,6 +61,18 @@ def search_url(form: dict[str, str], **changes: object) -> str:
     return url_for("views.search_page", **args)
 
 
+def _feed_args(form: dict[str, str]) -> dict[str, Any]:
+    """A feed's parameters: the form's, without sort and grouping (a feed is newest first,
+    by article)."""
+    return {k: v for k, v in form.items() if v and k not in ("sort", "group")}
+
+
+@views.app_template_global()
+def feed_url(form: dict[str, str]) -> str:
+    """The Atom feed of the search the form shows."""
+    return url_for("views.feed", **_feed_args(form))
+
+
 def page_form() -> dict[str, str]:
     """The search form as the request filled it in (also shown, kept, on an error page)."""
     return {k: request.args.get(k, "") for k in FORM_FIELDS}
@@ -55,12 +80,49 @@ def page_form() -> dict[str, str]:
 
 @views.get("/")
 def search_page() -> ResponseReturnValue:
+    form = page_form()
+    within = request.args.get("within", "").strip()
+    if within:  # 在结果中检索: the narrowed search gets its own shareable URL
+        return redirect(search_url(form, q=refined(form["q"], within), page=""))
     result = None
-    if request.args.get("q", "").strip():
-        found = archive().search(search_request(size=PAGE_SIZE.default))
+    if form["q"].strip():
+        wanted = search_request(size=PAGE_SIZE.default)
+        found = archive().search(wanted)
         result = {**to_json(found), "facets": facets_to_json(found.facets)}
         result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
-    return render_template("search.html", form=page_form(), result=result, error=None)
+        result["explain"] = explain(wanted)
+        filled = {k: v for k, v in form.items() if v}
+        result["chips"] = chips(wanted, filled)
+    return render_template("search.html", form=form, result=result, error=None)
+
+
+@views.get("/feed.atom")
+def feed() -> ResponseReturnValue:
+    """The search as an Atom feed, newest first; 304 until the next import."""
+    form = _feed_args(page_form())
+    wanted = replace(
+        search_request(size=FEED_ENTRIES), sort="date", group="article", page=1, facets=False
+    )
+    reader = archive()
+    updated = (reader.stats().updated or datetime.datetime.now()).astimezone(datetime.UTC)
+    feed_url = url_for("views.feed", _external=True, **form)
+    response = Response(mimetype=MEDIA_TYPE)
+    response.set_etag(etag(feed_url, updated))
+    response.last_modified = updated.replace(microsecond=0)
+    response.make_conditional(request)
+    if response.status_code == 304:
+        return response
+    response.set_data(
+        atom(
+            reader.search(wanted),
+            title=f"报库：{wanted.query}",
+            feed_url=feed_url,
+            page_url=url_for("views.search_page", _external=True, **form),
+            updated=updated,
+            permalink=permalink,
+        )
+    )
+    return response
 
 
 @views.get("/embed.js")
@@ -84,7 +146,7 @@ def article_page(article_id: str) -> ResponseReturnValue:
         needles = query_needles()
     except BaokuError:
         needles = []  # a bad ?q= on a permalink still shows the article
-    article = article_to_json(archive().article(article_id), needles)
+    article = article_to_json(found := archive().article(article_id), needles)
     hits = [i for i, p in enumerate(article["paragraphs"]) if p["hit"]]
     # Each matching paragraph links to the previous and next one: 上一处 / 下一处.
     around = {
@@ -92,5 +154,10 @@ def article_page(article_id: str) -> ResponseReturnValue:
         for n, here in enumerate(hits)
     }
     return render_template(
-        "article.html", article=article, query=request.args.get("q", ""), hits=hits, around=around
+        "article.html",
+        article=article,
+        query=request.args.get("q", ""),
+        hits=hits,
+        around=around,
+        citation=gbt7714(Reference.of(found)),
     )

@@ -69,6 +69,9 @@ def actions(article: Article, index: str) -> list[dict[str, Any]]:
         "title_parts": squeezed_parts,
         "pauthor": [squeeze(normalize(a)) for a in article.authors],
     }
+    parent["paper_key"] = article.issue_paper
+    if article.imported:
+        parent["imported"] = article.imported
     if article.section:
         parent["section_key"] = article.section
         parent["psection"] = [squeeze(normalize(article.section))]

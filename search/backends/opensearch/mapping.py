@@ -108,6 +108,8 @@ def articles_index(shards: int = SHARDS) -> dict[str, Any]:
                 "date": {"type": "date", "format": "yyyy-MM-dd"},
                 # parent only
                 "section_key": {"type": "keyword"},
+                "paper_key": {"type": "keyword"},  # `Article.issue_paper`, for /browse
+                "imported": {"type": "date", "format": "strict_date_optional_time"},
                 "authors": {"type": "keyword"},
                 "ptitle": _exact(),
                 "pauthor": _exact(),

@@ -12,6 +12,7 @@ without saying so.
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Iterator
 from contextlib import suppress
@@ -24,8 +25,8 @@ from search.backends.opensearch.store import OpenSearchStore
 from search.backends.opensearch.translate import Plan, has_parent
 from search.errors import ArticleNotFound, BaokuError, IndexUnavailable
 from search.hits import article_from_stored, best_unit, build_hit, shown_paragraphs
-from search.limits import SUGGEST_SCAN, SUGGESTIONS
-from search.models import Article, Hit, IndexStats, SearchRequest, SearchResult
+from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS
+from search.models import Article, DayCount, Hit, IndexStats, SearchRequest, SearchResult
 from search.params import validate
 
 EXPORT_PAGE = 500  # hits per search_after page
@@ -154,6 +155,41 @@ class OpenSearchReader:
             if len(ids["buckets"]) < IDS_PAGE or "after_key" not in ids:
                 return found
             composite["after"] = ids["after_key"]
+
+    # -- browsing by day ------------------------------------------------------------------
+
+    def calendar(self) -> tuple[DayCount, ...]:
+        """Articles per (day, paper): a composite aggregation, page by page."""
+        composite: dict[str, Any] = {
+            "size": IDS_PAGE,
+            "sources": [
+                {"day": {"terms": {"field": "date", "format": "yyyy-MM-dd"}}},
+                {"paper": {"terms": {"field": "paper_key"}}},
+            ],
+        }
+        query = {"bool": {"filter": [_kind(ARTICLE), {"exists": {"field": "date"}}]}}
+        counts: list[DayCount] = []
+        while True:
+            body = {"size": 0, "query": query, "aggs": {"days": {"composite": composite}}}
+            days = self._search(body)["aggregations"]["days"]
+            counts += [
+                DayCount(
+                    datetime.date.fromisoformat(b["key"]["day"]), b["key"]["paper"], b["doc_count"]
+                )
+                for b in days["buckets"]
+            ]
+            if len(days["buckets"]) < IDS_PAGE or "after_key" not in days:
+                return tuple(counts)
+            composite["after"] = days["after_key"]
+
+    def day(self, day: datetime.date, paper: str | None = None) -> tuple[Article, ...]:
+        """Every article of the day (of one paper), unordered: `browse.py` orders them."""
+        wanted = [_kind(ARTICLE), {"term": {"date": day.isoformat()}}]
+        if paper:
+            wanted.append({"term": {"paper_key": paper}})
+        body = {"query": {"bool": {"filter": wanted}}, "size": DAY_ARTICLES, "_source": ["article"]}
+        raw = self._search(body)["hits"]["hits"]
+        return tuple(article_from_stored(hit["_source"]["article"]) for hit in raw)
 
     # -- one article, suggestions, stats --------------------------------------------------
 

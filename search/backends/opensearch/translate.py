@@ -55,7 +55,7 @@ from search import querylang as ql
 from search.analysis import exact_grams
 from search.backends.opensearch.mapping import ARTICLE, JOIN, PARENT_FIELD, UNIT
 from search.limits import FACET_VALUES
-from search.models import Facets, SearchRequest
+from search.models import Facets, SearchRequest, imported_stamp
 from search.ranking import (
     AUTHOR_BOOST,
     TITLE_BOOST,
@@ -200,11 +200,14 @@ class Plan:
 
     def filters(self) -> list[Query]:
         """What every hit must be: of the searched kind, with the facet values asked for."""
-        facet = []
+        facet: list[Query] = []
         if self.request.section:
             facet.append({"term": {"section_key": self.request.section}})
         if self.request.author:
             facet.append({"term": {"authors": self.request.author}})
+        if self.request.imported_since:
+            since = imported_stamp(self.request.imported_since)
+            facet.append({"range": {"imported": {"gte": since}}})
         kind = {"term": {JOIN: ARTICLE if self.article else UNIT}}
         if facet and not self.article:
             facet = [has_parent({"bool": {"filter": facet}}, score=False)]
@@ -248,6 +251,7 @@ class Plan:
                 self.request.date_to,
                 self.request.section,
                 self.request.author,
+                self.request.imported_since,
             )
         )
         return "baoku-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -30,6 +30,7 @@ import numpy as np
 from search import querylang as ql
 from search.analysis import exact_grams
 from search.backends.whoosh.postings import LENGTH_FIELDS, IndexView, Segment
+from search.models import DayCount
 from search.ranking import AUTHOR_BOOST, TITLE_BOOST, TOGETHER_BOOST, WORD_BOOST
 
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
@@ -171,6 +172,16 @@ class Snapshot:
         return np.array([_ordinal(d) for d in self._column("date")], dtype=np.int64)
 
     @cached_property
+    def imported(self) -> np.ndarray:
+        """Each parent row's import time (`imported_stamp` text; "" before 0.3.0)."""
+        return np.array(self._column("imported"), dtype=object)
+
+    @cached_property
+    def papers(self) -> Coded:
+        """Each parent row's `Article.issue_paper`: what /browse groups by."""
+        return _coded(self._column("paper_key"))
+
+    @cached_property
     def months(self) -> Coded:
         return _coded([d[:7] for d in self._column("date")])
 
@@ -188,6 +199,24 @@ class Snapshot:
         coded = _coded([n for row in names for n in row])
         start = np.concatenate([[0], np.cumsum([len(r) for r in names])]).astype(np.int64)
         return Coded(coded.names, coded.codes, start)
+
+    @cached_property
+    def calendar(self) -> tuple[DayCount, ...]:
+        """Articles per (day, paper) over the live dated articles, in date order: computed
+        once per index version, so /browse costs a lookup."""
+        rows = self.row[self.parents]
+        days, papers = self.dates[rows], self.papers.codes[rows]
+        dated = days != _NO_DATE
+        pairs, counts = np.unique(
+            np.stack([days[dated], papers[dated]]), axis=1, return_counts=True
+        )
+        names = self.papers.names
+        return tuple(
+            DayCount(
+                datetime.date.fromordinal(int(day)), names[int(code)] if code >= 0 else "", int(n)
+            )
+            for (day, code), n in zip(pairs.T.tolist(), counts.tolist(), strict=True)
+        )
 
     def rows(self, docs: np.ndarray) -> np.ndarray:
         """Parent rows of documents (parents or units)."""

@@ -9,6 +9,7 @@ over the whole result set from column arrays.
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,21 +25,34 @@ from search.backends.whoosh.store import open_index, stats
 from search.config import Settings
 from search.errors import ArticleNotFound
 from search.hits import article_from_stored, best_unit, build_hit
-from search.limits import FACET_VALUES, SUGGEST_SCAN, SUGGESTIONS
-from search.models import Article, Counts, Facets, Hit, IndexStats, SearchRequest, SearchResult
+from search.limits import DAY_ARTICLES, FACET_VALUES, SUGGEST_SCAN, SUGGESTIONS
+from search.models import (
+    Article,
+    Counts,
+    DayCount,
+    Facets,
+    Hit,
+    IndexStats,
+    SearchRequest,
+    SearchResult,
+    imported_stamp,
+)
 from search.params import validate
 from search.ranking import top_level_texts, with_dates
 
 
 def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
-    """Parents with the requested exact section and/or author, or None for no filter."""
-    if not (request.section or request.author):
+    """Parents with the requested exact section and/or author, imported since the given
+    time, or None for no filter."""
+    if not (request.section or request.author or request.imported_since):
         return None
     rows = np.ones(snap.row_count, dtype=bool)
     if request.section:
         rows &= snap.rows_with(snap.sections, request.section)
     if request.author:
         rows &= snap.rows_with(snap.authors, request.author)
+    if request.imported_since:
+        rows &= snap.imported >= imported_stamp(request.imported_since)
     return snap.parents_where(rows)
 
 
@@ -221,6 +235,18 @@ class WhooshReader:
         words = _by_frequency(view, "words", key, lambda w: len(w) > len(key) and not w.isdigit())
         # Names first (a journalist types a colleague or a source), but never all ten.
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
+
+    def calendar(self) -> tuple[DayCount, ...]:
+        return self.snapshot().calendar
+
+    def day(self, day: datetime.date, paper: str | None = None) -> tuple[Article, ...]:
+        """Every article of the day (of one paper), unordered: `browse.py` orders them."""
+        snap = self.snapshot()
+        rows = snap.dates == day.toordinal()
+        if paper:
+            rows &= snap.rows_with(snap.papers, paper)
+        parents = snap.parents_where(rows)[:DAY_ARTICLES]
+        return tuple(article_from_stored(snap.view.stored(int(d))["article"]) for d in parents)
 
     def article(self, article_id: str) -> Article:
         view = self.snapshot().view

@@ -113,6 +113,8 @@ def build_schema() -> fields.Schema:
         psection=PreAnalyzed(),  # parent: section name
         section_key=fields.ID(sortable=True),  # parent: exact section, filters and facets
         author_key=fields.KEYWORD(commas=True, lowercase=False, sortable=True),  # parent: names
+        paper_key=fields.ID(sortable=True),  # parent: `Article.issue_paper`, for /browse
+        imported=fields.ID(sortable=True),  # parent: import time, for --imported-since
         article=fields.STORED(),  # parent: the whole article, for hits and the article view
     )
 
@@ -133,6 +135,9 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
     }
     if article.section:
         parent["section_key"] = article.section
+    if article.imported:
+        parent["imported"] = article.imported
+    parent["paper_key"] = article.issue_paper
     if article.authors:
         parent["author_key"] = ",".join(a.replace(",", " ") for a in article.authors)
     units = [Paragraph(" ".join(title_parts))] if title_parts else []

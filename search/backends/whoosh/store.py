@@ -64,10 +64,19 @@ def open_index(index_dir: Path) -> whoosh_index.Index:
     try:
         if index_exists(index_dir):
             ix = whoosh_index.open_dir(str(index_dir))
+            missing = set(build_schema().names()) - set(ix.schema.names())
+            if missing:
+                raise IndexUnavailable(
+                    f"the index at {index_dir} was built by an older baoku (it has no "
+                    f"{', '.join(sorted(missing))}); move it aside and run `baoku index` "
+                    "to rebuild it"
+                )
             for segment in segments_of(ix):
                 if segment.is_compound():
                     segment.open_compound_file(ix.storage).close()
             return ix
+    except IndexUnavailable:
+        raise
     except Exception as exc:  # a damaged file can raise nearly anything; all mean the same
         raise IndexUnavailable(
             f"the index at {index_dir} is damaged or unreadable "
