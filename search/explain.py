@@ -39,7 +39,9 @@ def query_text(node: ql.Node) -> str:
         return f"date:{start}..{end}"
     if isinstance(node, ql.Not):
         inner = query_text(node.item)
-        return f"-{inner}" if isinstance(node.item, ql.Text | ql.Near) else f"NOT ({inner})"
+        if isinstance(node.item, ql.Text) and not inner.startswith(('"', node.item.field or '"')):
+            return f"-{inner}"  # a bare word: -新密
+        return f"NOT {inner}" if isinstance(node.item, ql.Text | ql.Near) else f"NOT ({inner})"
     if isinstance(node, ql.Or):
         return "(" + " OR ".join(query_text(i) for i in node.items) + ")"
     return " ".join(

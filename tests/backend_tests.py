@@ -10,7 +10,9 @@ cluster alike; scores may differ, orders a user sees may not.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
@@ -336,3 +338,59 @@ class BackendTests:
         writer.import_paths([first, rest])
         assert ids(search("码头明年投用")) == ["p2-01"]
         assert engine.reader(settings).article("p1-01").continuation_at is None
+
+    def test_calendar_and_days_count_every_dated_article(self, engine, tmp_path):
+        """Articles per (day, paper) equal a count over the records; a day lists exactly its
+        articles; a paper without `paper` is browsed under its source."""
+        records: list[dict[str, Any]] = [
+            {
+                "id": f"r{n:02d}",
+                "date": f"2024-01-0{1 + n % 3}",
+                "title": f"标题{n}",
+                "paragraphs": ["正文。"],
+                **({"paper": "晚报" if n % 2 else "日报", "page": str(1 + n % 4)} if n % 5 else {}),
+                "source": "export",
+            }
+            for n in range(20)
+        ] + [{"id": "undated", "title": "无日期", "paragraphs": ["正文。"]}]
+        settings = _archive(engine, tmp_path, records)
+        reader = engine.reader(settings)
+        expected = Counter(
+            (datetime.date.fromisoformat(r["date"]), r.get("paper", "export"))
+            for r in records
+            if r.get("date")
+        )
+        assert {(c.date, c.paper): c.articles for c in reader.calendar()} == expected
+        day = datetime.date(2024, 1, 2)
+        wanted = {r["id"] for r in records if r.get("date") == day.isoformat()}
+        assert {a.id for a in reader.day(day)} == wanted
+        of_paper = {a.id for a in reader.day(day, "晚报")}
+        assert of_paper == {
+            r["id"] for r in records if r["id"] in wanted and r.get("paper") == "晚报"
+        }
+        assert reader.day(datetime.date(2023, 12, 31)) == ()
+
+    def test_imported_since_keeps_later_imports(self, engine, tmp_path):
+        """Each import stamps its articles (to the second, UTC): `imported_since` at a
+        stamp keeps that import, a second later drops it."""
+        settings = engine.settings(tmp_path)
+        writer = backend_for(settings).writer()
+        first = write_jsonl(
+            tmp_path / "first.jsonl", [{"id": "a", "title": "港口甲", "paragraphs": ["港口。"]}]
+        )
+        writer.import_paths([first])
+        second = write_jsonl(
+            tmp_path / "second.jsonl", [{"id": "b", "title": "港口乙", "paragraphs": ["港口。"]}]
+        )
+        writer.import_paths([second])
+        reader = engine.reader(settings)
+        stamps = {i: reader.article(i).imported for i in ("a", "b")}
+        assert all(stamps.values()) and stamps["a"] <= stamps["b"]
+        since = datetime.datetime.fromisoformat(stamps["b"])
+        search = engine.search(settings)
+        found = set(ids(search("港口", imported_since=since)))
+        assert "b" in found and found <= {"a", "b"}
+        assert search("港口", imported_since=since + datetime.timedelta(seconds=1)).total == 0
+        assert (
+            search("港口", imported_since=datetime.datetime.fromisoformat(stamps["a"])).total == 2
+        )

@@ -24,6 +24,7 @@ from support import CORPUS_DIR, SEED_PAGE, SearchFn, build_index, reader_for, tr
 from search.analysis import normalize, squeeze
 from search.backends import ArchiveReader
 from search.errors import BaokuError
+from search.explain import explain, query_text
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
 from search.models import Article, SearchRequest
 from search.querylang import TEXT_FIELDS, And, DateRange, Near, Node, Not, Or, Text, parse
@@ -111,6 +112,10 @@ def test_any_query_is_a_tree_or_one_clear_error(query: str) -> None:
         return
     for item in _nodes(node):
         _check_node(item)
+    # Chips and 在结果中检索 write trees back as text: it must mean the same tree, and
+    # the plain-Chinese statement must exist for any tree.
+    assert parse(query_text(node)) == node, query_text(node)
+    assert explain(SearchRequest(query)).strip()
 
 
 @deterministic(400)

@@ -163,7 +163,15 @@ class OpenSearchReader:
         composite: dict[str, Any] = {
             "size": IDS_PAGE,
             "sources": [
-                {"day": {"terms": {"field": "date", "format": "yyyy-MM-dd"}}},
+                {
+                    "day": {
+                        "date_histogram": {
+                            "field": "date",
+                            "calendar_interval": "day",
+                            "format": "yyyy-MM-dd",
+                        }
+                    }
+                },
                 {"paper": {"terms": {"field": "paper_key"}}},
             ],
         }
