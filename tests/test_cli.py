@@ -355,3 +355,30 @@ def test_article_unknown_id_is_one_line_and_exit_1(runner, seed_index):
     out = run(runner, seed_index, "article", "no-such-article")
     assert out.exit_code == 1
     assert out.output.strip().count("\n") == 0 and "no-such-article" in out.output
+
+
+def test_since_and_imported_since_for_a_cron_job(runner, tmp_path):
+    """--since is publication date (as --from); --imported-since is import time, so a
+    script can ask what arrived after its last run."""
+    feed = write_jsonl(
+        tmp_path / "f.jsonl",
+        [
+            {"id": "jan", "date": "2024-01-10", "title": "港口一", "paragraphs": ["港口。"]},
+            {"id": "mar", "date": "2024-03-10", "title": "港口三", "paragraphs": ["港口。"]},
+        ],
+    )
+    index_dir = tmp_path / "index"
+    assert run(runner, index_dir, "index", str(feed)).exit_code == 0
+
+    def found(*options: str) -> list[str]:
+        out = run(runner, index_dir, "search", "港口", "--json", *options)
+        assert out.exit_code == 0, out.output
+        return sorted(h["article_id"] for h in json.loads(out.output)["hits"])
+
+    assert found("--since", "2024-02") == ["mar"]
+    assert found("--imported-since", "2000-01-01") == ["jan", "mar"]
+    assert found("--imported-since", "2999-01-01T00:00+08:00") == []
+    both = run(runner, index_dir, "search", "港口", "--since", "2024", "--from", "2024")
+    assert both.exit_code == 2 and "not both" in both.output
+    bad = run(runner, index_dir, "search", "港口", "--imported-since", "yesterday")
+    assert bad.exit_code == 2 and "imported_since: bad time 'yesterday'" in bad.output
