@@ -454,3 +454,23 @@ def test_hostile_queries_are_answered_or_refused_in_one_line(seed_index, name):
         assert response.status_code == 400
         error = response.get_json()["error"]
         assert error["code"] == "bad_query" and refusal in error["message"]
+
+
+def test_an_index_from_an_older_baoku_asks_to_be_rebuilt(runner, tmp_path):
+    """0.3.0 added fields (paper_key, imported): an older index is named and refused,
+    never half-read (a missing column would be a 500 on /browse)."""
+    from whoosh import fields as whoosh_fields
+    from whoosh import index as whoosh_index
+
+    from search.backends.whoosh.schema import build_schema
+    from search.cli import cli
+
+    old = build_schema()
+    kept = {n: old[n] for n in old.names() if n not in ("paper_key", "imported")}
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    whoosh_index.create_in(str(index_dir), whoosh_fields.Schema(**kept))
+    out = runner.invoke(cli, ["--index", str(index_dir), "search", "郑州"])
+    assert out.exit_code == 1
+    assert "built by an older baoku (it has no imported, paper_key)" in out.output
+    assert "run `baoku index` to rebuild it" in out.output

@@ -74,7 +74,13 @@ class OpenSearchBackend:
                 "copy on a running node"
             )
         shards = int(settings[cluster.articles]["settings"]["index"]["number_of_shards"])
-        return OpenSearchReader(cluster, self._store(cluster), shards)
+        store = self._store(cluster)
+        try:
+            store.check_format()
+        except BaseException:
+            cluster.close()
+            raise
+        return OpenSearchReader(cluster, store, shards)
 
     def writer(self) -> OpenSearchWriter:
         cluster = self._cluster()

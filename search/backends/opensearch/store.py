@@ -40,7 +40,7 @@ from search.backends.opensearch.batch import OpenSearchBatch
 from search.backends.opensearch.client import Cluster
 from search.backends.opensearch.mapping import articles_index, files_index
 from search.config import Settings
-from search.errors import BaokuError, IndexBusy
+from search.errors import BaokuError, IndexBusy, IndexUnavailable
 
 LINES_PER_PART = 20_000
 LOCK_ID, STATE_ID = "lock", "state"
@@ -87,11 +87,26 @@ class OpenSearchStore:
                     if exc.error != "resource_already_exists_exception":
                         raise
 
+    def check_format(self) -> None:
+        """`IndexUnavailable` for an articles index an older baoku created: its strict
+        mapping lacks fields this version writes and reads (`paper_key`, `imported`)."""
+        with self.cluster.errors():
+            found = self._client.indices.get_mapping(index=self.cluster.articles)
+        mapping = next(iter(found.values()))["mappings"].get("properties", {})
+        missing = set(articles_index(self.shards)["mappings"]["properties"]) - set(mapping)
+        if missing:
+            raise IndexUnavailable(
+                f"the {self.cluster.where} was built by an older baoku (it has no "
+                f"{', '.join(sorted(missing))}); delete its indices and run `baoku index` "
+                "to rebuild it"
+            )
+
     # -- lock -------------------------------------------------------------------------
 
     @contextmanager
     def lock(self) -> Iterator[None]:
         self.ensure()
+        self.check_format()
         held = self._acquire()
         try:
             yield
