@@ -39,6 +39,13 @@ def weekday(day: datetime.date) -> str:
     return "星期" + "一二三四五六日"[day.weekday()]
 
 
+def page_label(page: str) -> str:
+    """How a reader names a page: `3` -> 第3版, `A2` -> 第A2版; a section as it is."""
+    if re.fullmatch(r"[A-Za-z]?\d{1,3}", page):
+        return f"第{page}版"
+    return page or "（未分版）"
+
+
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """`第2版` before `第10版`, `A3` before `B1`: digit runs compare as numbers."""
     return tuple(

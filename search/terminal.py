@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from search.browse import Issue, PaperCoverage, weekday
+from search.browse import Issue, PaperCoverage, page_label, weekday
 from search.ingest.pages import ParsedPage
 from search.models import Article, Hit, SearchResult, Snippet
 from search.snippets import mark_all, render
@@ -171,7 +171,7 @@ def issue_text(issue: Issue) -> str:
         lines += ["", paper]
         for page in (p for p in issue.pages if p.paper == paper):
             name = f" {page.page_name}" if page.page_name else ""
-            lines.append(f"  {page.page or '（未分版）'}{name}  ({len(page.articles)})")
+            lines.append(f"  {page_label(page.page)}{name}  ({len(page.articles)})")
             lines += [f"    [{a.id}] {a.title or '(untitled)'}" for a in page.articles]
     if not issue.pages:
         lines.append("no articles on this day")

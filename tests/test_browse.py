@@ -105,7 +105,7 @@ def test_the_pages_render_calendar_day_and_page(client):
     day = client.get("/browse/1998-01-02").get_data(as_text=True)
     assert "星期五" in day and "前一天 1998-01-01" in day and "后一天 1998-01-05" in day
     first = client.get("/browse/1998-01-02/人民日报/1").get_data(as_text=True)
-    assert "上一版" not in first and "下一版 2" in first
+    assert "上一版" not in first and "下一版 第2版" in first
     assert client.get("/browse/1998-01-02/人民日报/99").status_code == 404
     assert client.get("/browse/1998-13").status_code == 400
 

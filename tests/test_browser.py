@@ -1,4 +1,5 @@
-"""A real browser: headless Debian Chromium drives the search page and the embedded box.
+"""A real browser: headless Debian Chromium drives the search page, the embedded box,
+browsing by calendar, day and page, and refining a search.
 
 Under CI=true a missing browser fails (`.ci/run` installs chromium and
 chromium-driver); elsewhere it skips with the reason.
@@ -6,16 +7,23 @@ chromium-driver); elsewhere it skips with the reason.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
+import json
 import os
+import random
 import shutil
 import threading
+import urllib.parse
+import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import free_port, running_server
+from support import CORPUS_DIR, build_index, free_port, running_server, write_jsonl
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -118,3 +126,338 @@ def test_embedded_box_on_another_origin(browser, server, tmp_path):
     finally:
         static.shutdown()
         static.server_close()
+
+
+# --- Browsing and refining a small real archive: People's Daily, January 1998 ----------
+
+# Two whole days' worth of pages and a third day with pages 2 and 10-12 (natural order
+# differs from text order there); at most a few articles per page keeps it ~60 records.
+PD_DAYS = {
+    "1998-01-01": None,
+    "1998-01-02": None,
+    "1998-01-05": {"02", "09", "10", "11", "12"},
+}
+PD_PER_PAGE = {"1998-01-01": 5, "1998-01-02": 5, "1998-01-05": 4}
+PAPER = "人民日报"
+
+
+def _pd1998_records() -> list[dict]:
+    """Records of pd1998.jsonl (read at test time, never copied) with `paper` and `page`
+    added: section `人民日报 第03版` -> page `3`."""
+    taken: Counter[tuple[str, str]] = Counter()
+    records = []
+    with (CORPUS_DIR / "pd1998.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            day = record["date"]
+            if day not in PD_DAYS:
+                continue
+            printed = record["section"].removeprefix(PAPER + " 第").removesuffix("版")
+            pages, most = PD_DAYS[day], PD_PER_PAGE[day]
+            if (pages is not None and printed not in pages) or taken[day, printed] >= most:
+                continue
+            taken[day, printed] += 1
+            records.append({**record, "paper": PAPER, "page": str(int(printed))})
+    return records
+
+
+@dataclass(frozen=True)
+class Archive:
+    base: str
+    records: list[dict]
+
+    def on(self, day: str, page: str | None = None) -> list[dict]:
+        return [r for r in self.records if r["date"] == day and page in (None, r["page"])]
+
+    def containing(self, *terms: str) -> int:
+        """Brute force: records whose title, a paragraph or an author has every term."""
+        return sum(
+            all(
+                any(t in text for text in (r["title"], *r["paragraphs"], *r["authors"]))
+                for t in terms
+            )
+            for r in self.records
+        )
+
+
+@pytest.fixture(scope="module")
+def pd1998(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    records = _pd1998_records()
+    assert {r["date"] for r in records} == set(PD_DAYS) and 50 <= len(records) <= 70
+    folder = tmp_path_factory.mktemp("pd1998")
+    # Written out of id order, so a page listing in id order is the app's doing.
+    shuffled = records[:]
+    random.Random(1998).shuffle(shuffled)
+    source = write_jsonl(folder / "pd1998-sample.jsonl", shuffled)
+    build_index([source], folder / "index")
+    with running_server(folder / "index") as (base, _log):
+        yield Archive(base, records)
+
+
+def _follow(browser, element) -> None:
+    """Click a link or submit button and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+def _path(url: str) -> str:
+    return urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+
+
+def _article_ids(section) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    links = section.find_elements(By.CSS_SELECTOR, "ol.articles li > a")
+    return [_path(a.get_attribute("href")).removeprefix("/a/") for a in links]
+
+
+def _day_nav(browser) -> dict[str, str]:
+    """The day view's 前一天/后一天/上一版/下一版 links: {rel or class: href}."""
+    from selenium.webdriver.common.by import By
+
+    found = {}
+    for link in browser.find_elements(By.CSS_SELECTOR, "nav.daynav a"):
+        key = link.get_attribute("rel") or link.get_attribute("class")
+        found[key] = link.get_attribute("href")
+    return found
+
+
+def _check_day(browser, archive: Archive, day: str) -> None:
+    """The day view of `day`: its pages in ascending page order, each page's articles in
+    id order, with the article count per page."""
+    from selenium.webdriver.common.by import By
+
+    weekday = "星期" + "一二三四五六日"[datetime.date.fromisoformat(day).weekday()]
+    assert browser.find_element(By.TAG_NAME, "h1").text == f"{day} {weekday}"
+    assert [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section.issue > h2")] == [PAPER]
+    expected_pages = sorted({r["page"] for r in archive.on(day)}, key=int)
+    sections = browser.find_elements(By.CSS_SELECTOR, "section.issue-page")
+    shown = [s.find_element(By.CSS_SELECTOR, "h3 a").text for s in sections]
+    assert shown == [f"第{p}版" for p in expected_pages]
+    for page, section in zip(expected_pages, sections, strict=True):
+        on_page = archive.on(day, page)
+        assert _article_ids(section) == sorted(r["id"] for r in on_page)
+        assert section.find_element(By.CSS_SELECTOR, "h3 .count").text == f"{len(on_page)} 篇"
+
+
+def test_browse_calendar_day_page_article(browser, pd1998):
+    from selenium.webdriver.common.by import By
+
+    records = pd1998.records
+    in_january = [r for r in records if r["date"].startswith("1998-01")]
+    days = sorted({r["date"] for r in records})
+
+    # The coverage: the paper, its span, and the year × month table.
+    browser.get(pd1998.base + "/browse")
+    coverage = browser.find_element(By.CSS_SELECTOR, "section.coverage")
+    assert coverage.find_element(By.TAG_NAME, "h2").text == PAPER
+    assert coverage.find_element(By.CSS_SELECTOR, "p.meta").text == (
+        f"{days[0]} 至 {days[-1]} · {len(days)} 天 · {len(records)} 篇"
+    )
+    table = coverage.find_element(By.CSS_SELECTOR, "table.years")
+    heads = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    row = table.find_element(By.CSS_SELECTOR, "tbody tr")
+    assert row.find_element(By.TAG_NAME, "th").text == "1998"
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    assert dict(zip(heads[1:], cells, strict=True)) == {
+        **{f"{m}月": "" for m in range(2, 13)},
+        "1月": str(len(in_january)),
+        "全年": str(len(records)),
+    }
+    browser.save_screenshot(str(SHOTS / "browse.png"))
+
+    # The month: a calendar whose days with articles show their counts.
+    _follow(browser, row.find_element(By.LINK_TEXT, str(len(in_january))))
+    assert _path(browser.current_url) == "/browse/1998-01"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "1998-01"
+    counted = {}
+    for cell in browser.find_elements(By.CSS_SELECTOR, "table.month-calendar td.has"):
+        link = cell.find_element(By.TAG_NAME, "a")
+        counted[_path(link.get_attribute("href")).removeprefix("/browse/")] = cell.find_element(
+            By.CSS_SELECTOR, ".count"
+        ).text
+    assert counted == {day: f"{len(pd1998.on(day))} 篇" for day in days}
+    first = browser.find_element(
+        By.CSS_SELECTOR, "table.month-calendar td.has a[href*='/browse/1998-01-01']"
+    )
+    assert first.text.split() == ["1", f"{len(pd1998.on('1998-01-01'))}", "篇"]
+    # 31 days, the three with articles linked, the others greyed.
+    plain = browser.find_elements(By.CSS_SELECTOR, "table.month-calendar td.none")
+    assert sorted(int(td.text) for td in plain) == [
+        d for d in range(1, 32) if f"1998-01-{d:02d}" not in days
+    ]
+    browser.save_screenshot(str(SHOTS / "month.png"))
+
+    # The first day: its pages in order, no day before it, the next day with articles.
+    _follow(browser, first)
+    assert _path(browser.current_url) == "/browse/1998-01-01"
+    _check_day(browser, pd1998, "1998-01-01")
+    nav = _day_nav(browser)
+    assert "prev" not in nav
+    assert _path(nav["next"]) == "/browse/1998-01-02"
+    assert browser.find_element(By.CSS_SELECTOR, "nav.daynav a[rel=next]").text == (
+        "后一天 1998-01-02 →"
+    )
+    day_url = browser.current_url
+    browser.save_screenshot(str(SHOTS / "day.png"))
+
+    # The first page: no page before it; the next page is the next one printed that day.
+    pages = sorted({r["page"] for r in pd1998.on("1998-01-01")}, key=int)
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "section.issue-page h3 a"))
+    assert _path(browser.current_url) == f"/browse/1998-01-01/{PAPER}/{pages[0]}"
+    assert browser.find_element(By.TAG_NAME, "h1").text == (
+        f"1998-01-01 星期四 · {PAPER} 第{pages[0]}版"
+    )
+    nav = _day_nav(browser)
+    assert "pageprev" not in nav and "prev" not in nav
+    assert _path(nav["pagenext"]) == f"/browse/1998-01-01/{PAPER}/{pages[1]}"
+    [only] = browser.find_elements(By.CSS_SELECTOR, "section.issue-page")
+    assert _article_ids(only) == sorted(r["id"] for r in pd1998.on("1998-01-01", pages[0]))
+
+    # The second page: both neighbours.
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "nav.daynav a.pagenext"))
+    assert _path(browser.current_url) == f"/browse/1998-01-01/{PAPER}/{pages[1]}"
+    nav = _day_nav(browser)
+    assert _path(nav["pageprev"]) == f"/browse/1998-01-01/{PAPER}/{pages[0]}"
+    assert _path(nav["pagenext"]) == f"/browse/1998-01-01/{PAPER}/{pages[2]}"
+    assert browser.find_element(By.CSS_SELECTOR, "nav.daynav a.pageprev").text == (
+        f"← 上一版 第{pages[0]}版"
+    )
+    assert browser.find_element(By.CSS_SELECTOR, "nav.daynav a.pagenext").text == (
+        f"下一版 第{pages[2]}版 →"
+    )
+    on_page = sorted(pd1998.on("1998-01-01", pages[1]), key=lambda r: r["id"])
+    [only] = browser.find_elements(By.CSS_SELECTOR, "section.issue-page")
+    assert _article_ids(only) == [r["id"] for r in on_page]
+    browser.save_screenshot(str(SHOTS / "page.png"))
+
+    # An article of that page, with authors: its title and its citation.
+    chosen = next(r for r in reversed(on_page) if r["title"] and r["authors"])
+    _follow(
+        browser, only.find_element(By.CSS_SELECTOR, f"ol.articles a[href$='/a/{chosen['id']}']")
+    )
+    assert _path(browser.current_url) == f"/a/{chosen['id']}"
+    assert browser.find_element(By.TAG_NAME, "h1").text == chosen["title"]
+    cite = browser.find_element(By.CSS_SELECTOR, "section.cite")
+    assert cite.find_element(By.TAG_NAME, "h2").text == "引用"
+    citation = cite.find_element(By.CSS_SELECTOR, "p.gbt7714").text
+    where = f"[N]. {PAPER}, 1998-01-01({pages[1]})."
+    assert where in citation
+    assert (
+        citation
+        == ", ".join(chosen["authors"][:3])
+        + (", 等" if len(chosen["authors"]) > 3 else "")
+        + f". {chosen['title']}{where}"
+    )
+    downloads = cite.find_elements(By.CSS_SELECTOR, "a[download]")
+    assert [a.text for a in downloads] == ["RIS", "CSL-JSON", "GB/T 7714"]
+    assert [_query(a.get_attribute("href")).get("format") for a in downloads] == [
+        "ris",
+        "csl",
+        "gbt7714",
+    ]
+    assert {_path(a.get_attribute("href")) for a in downloads} == {f"/api/articles/{chosen['id']}"}
+    with urllib.request.urlopen(downloads[2].get_attribute("href")) as answer:
+        assert answer.read().decode("utf-8").strip() == citation
+    browser.save_screenshot(str(SHOTS / "browse-article.png"))
+
+    # The next days with articles: 1998-01-02, then 1998-01-05 (03 and 04 have none),
+    # whose pages 2, 9, 10, 11, 12 are listed in that order, not as text sorts them.
+    browser.get(day_url)
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "nav.daynav a[rel=next]"))
+    assert _path(browser.current_url) == "/browse/1998-01-02"
+    _check_day(browser, pd1998, "1998-01-02")
+    nav = _day_nav(browser)
+    assert _path(nav["prev"]) == "/browse/1998-01-01"
+    assert _path(nav["next"]) == "/browse/1998-01-05"
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "nav.daynav a[rel=next]"))
+    assert _path(browser.current_url) == "/browse/1998-01-05"
+    _check_day(browser, pd1998, "1998-01-05")
+    shown = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section.issue-page h3 a")]
+    assert shown == ["第2版", "第9版", "第10版", "第11版", "第12版"]
+    nav = _day_nav(browser)
+    assert _path(nav["prev"]) == "/browse/1998-01-02" and "next" not in nav
+    browser.save_screenshot(str(SHOTS / "day-natural-order.png"))
+
+
+def _search_state(browser) -> tuple[str, str, list[str]]:
+    """What the results page states: the summary, the explanation and the chips."""
+    from selenium.webdriver.common.by import By
+
+    summary = browser.find_element(By.CSS_SELECTOR, "p.summary").text
+    explained = browser.find_element(By.CSS_SELECTOR, "p.explain").text
+    chips = [
+        li.text.removesuffix("✕").strip()
+        for li in browser.find_elements(By.CSS_SELECTOR, "ul.chips li")
+    ]
+    return summary, explained, chips
+
+
+def _check_feed_links(browser, query: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    alternates = browser.find_elements(
+        By.CSS_SELECTOR, 'head link[rel="alternate"][type="application/atom+xml"]'
+    )
+    assert len(alternates) == 1, "the page links one Atom feed in its head"
+    alternate = alternates[0]
+    feed = browser.find_element(By.CSS_SELECTOR, "form.within a.feed")
+    assert feed.is_displayed() and feed.text.startswith("订阅此检索")
+    for href in (alternate.get_dom_attribute("href"), feed.get_dom_attribute("href")):
+        assert href.startswith("/feed.atom?q=")
+        assert _query(href)["q"] == query
+
+
+def test_refine_within_results_and_remove_a_chip(browser, pd1998):
+    from selenium.webdriver.common.by import By
+
+    first, second = "经济", "改革"
+    both = pd1998.containing(first, second)
+    counts = (pd1998.containing(first), both, pd1998.containing(second))
+    # Three different numbers, each answer distinguishable from the others.
+    assert len(set(counts)) == 3 and min(counts) > 1
+
+    browser.get(pd1998.base + "/")
+    box = browser.find_element(By.CSS_SELECTOR, "form.search input[name=q]")
+    box.send_keys(first)
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))
+    assert _query(browser.current_url)["q"] == first
+    summary, explained, chips = _search_state(browser)
+    assert summary.startswith(f"共 {counts[0]} 篇，")
+    assert f"包含“{first}”" in explained
+    assert chips == [f"包含“{first}”"]
+    _check_feed_links(browser, first)
+    browser.save_screenshot(str(SHOTS / "refine-1.png"))
+
+    within = browser.find_element(By.CSS_SELECTOR, "form.within input[name=within]")
+    within.send_keys(second)
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "form.within button[type=submit]"))
+    assert "within" not in _query(browser.current_url)
+    assert _query(browser.current_url)["q"].split() == [first, second]
+    summary, explained, chips = _search_state(browser)
+    assert summary.startswith(f"共 {both} 篇，")
+    assert f"包含“{first}”并且包含“{second}”" in explained
+    assert chips == [f"包含“{first}”", f"包含“{second}”"]
+    assert browser.find_element(By.CSS_SELECTOR, "form.search input[name=q]").get_attribute(
+        "value"
+    ).split() == [first, second]
+    _check_feed_links(browser, f"{first} {second}")
+    browser.save_screenshot(str(SHOTS / "refine-2.png"))
+
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "ul.chips li a.clear"))
+    assert _query(browser.current_url)["q"] == second
+    summary, explained, chips = _search_state(browser)
+    assert summary.startswith(f"共 {counts[2]} 篇，")
+    assert f"包含“{second}”" in explained and first not in explained
+    assert chips == [f"包含“{second}”"]
+    _check_feed_links(browser, second)
+    browser.save_screenshot(str(SHOTS / "refine-3.png"))

@@ -50,9 +50,16 @@ def _calendar_page(period: str | None) -> ResponseReturnValue:
     days = archive_browse.of_paper(archive().calendar(), paper)
     if period:
         days = [d for d in days if d.date.isoformat().startswith(period)]
-    month = None
+    month = around = None
     if period and len(period) == 7:
         year, number = (int(x) for x in period.split("-"))
+        months = sorted(
+            {c.date.isoformat()[:7] for c in archive_browse.of_paper(archive().calendar(), paper)}
+        )
+        around = (
+            max((m for m in months if m < period), default=None),
+            min((m for m in months if m > period), default=None),
+        )
         counts = dict(archive_browse.period_counts(days, "day"))
         month = [
             [(d, counts.get(d.isoformat(), 0)) if d.month == number else None for d in week]
@@ -64,6 +71,7 @@ def _calendar_page(period: str | None) -> ResponseReturnValue:
         paper=paper,
         period=period,
         month=month,
+        around=around,
         months=range(1, 13),
     )
 
@@ -79,3 +87,4 @@ def page(day: str, paper: str, page: str) -> ResponseReturnValue:
 
 
 browse.add_app_template_filter(archive_browse.weekday, "weekday")
+browse.add_app_template_filter(archive_browse.page_label, "page_label")
