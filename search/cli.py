@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import click
 
-from search import analysis, browse, terminal
+from search import analysis, browse, params, terminal, trends
 from search.backends import backend_for
 from search.citations import CITATION_FORMATS, CitationFormat, Reference, citation
 from search.config import Settings
@@ -30,13 +30,18 @@ from search.models import IndexReport
 from search.params import GROUPS, SORTS, date_param, search_request
 from search.querylang import highlight_texts
 from search.results import (
+    TREND_FIELDS,
     article_to_json,
+    csv_lines,
     dates_to_json,
     issue_to_json,
     parsed_page_to_json,
     stats_to_json,
     to_json,
+    trend_csv_rows,
+    trend_to_json,
 )
+from search.trends import TREND_BY
 
 # A broken export can have 100,000 bad lines; the first few say what is wrong
 # with it, the rest would bury the other files' problems.
@@ -340,6 +345,40 @@ def browse_command(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(terminal.coverage_text(browse.coverage(days), browse.period_counts(days, by)))
+
+
+@cli.command("trend")
+@click.argument("queries", nargs=-1, required=True)
+@click.option("--by", type=click.Choice(TREND_BY), default="year", show_default=True)
+@click.option("--from", "date_from", help="First period (YYYY[-MM]); default: the archive's first.")
+@click.option("--to", "date_to", help="Last period (YYYY[-MM]); default: the archive's last.")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="CSV rows: query, period, articles, total, share."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (/api/trend).")
+@click.pass_context
+def trend_command(
+    ctx: click.Context,
+    queries: tuple[str, ...],
+    by: str,
+    date_from: str | None,
+    date_to: str | None,
+    as_csv: bool,
+    as_json: bool,
+) -> None:
+    """Matching articles per year or month for up to 6 queries, with their share of all
+    articles in each period (so a growing archive does not fake a trend)."""
+    archive = backend_for(_settings(ctx)).reader()
+    asked = params.trend_params(list(queries), {"by": by, "from": date_from, "to": date_to})
+    found = trends.trend(archive, *asked)
+    if as_json:
+        click.echo(json.dumps(trend_to_json(found), ensure_ascii=False, indent=2))
+    elif as_csv:
+        click.echo(
+            "".join(csv_lines(trend_csv_rows(found), TREND_FIELDS)).lstrip("\ufeff"), nl=False
+        )
+    else:
+        click.echo(terminal.trend_text(found))
 
 
 @cli.command("stats")

@@ -48,3 +48,4 @@ DEEPEST_HIT = 100_000  # page × page size: how far into a ranking anyone may pa
 # printed about 100 a day in 1998; a day of a bigger archive past this is cut, and says so.
 DAY_ARTICLES = 2000
 FEED_ENTRIES = 50  # newest articles in a search's Atom feed
+TREND_QUERIES = 6  # queries compared in one trend chart

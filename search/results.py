@@ -9,10 +9,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from search.browse import Issue, PaperCoverage, Period, period_counts
+from search.explain import explain
 from search.hits import stored_article
 from search.ingest.pages import ParsedPage
 from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResult
 from search.snippets import mark_all_html, to_html
+from search.trends import Trend
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -130,6 +132,47 @@ def issue_to_json(issue: Issue) -> dict[str, Any]:
     }
 
 
+def trend_to_json(found: Trend) -> dict[str, Any]:
+    """/api/trend and `baoku trend --json`: each query's points, counts and shares."""
+    return {
+        "by": found.by,
+        "periods": list(found.periods),
+        "series": [
+            {
+                "query": s.query,
+                "explain": explain(s.request),
+                "articles": s.articles,
+                "points": [
+                    {
+                        "period": p.period,
+                        "articles": p.articles,
+                        "total": p.total,
+                        "share": round(p.share, 6),
+                    }
+                    for p in s.points
+                ],
+            }
+            for s in found.series
+        ],
+    }
+
+
+TREND_FIELDS = ("query", "period", "articles", "total", "share")
+
+
+def trend_csv_rows(found: Trend) -> Iterator[dict[str, Any]]:
+    """One row per query and period: what a spreadsheet charts."""
+    for series in found.series:
+        for p in series.points:
+            yield {
+                "query": series.query,
+                "period": p.period,
+                "articles": p.articles,
+                "total": p.total,
+                "share": round(p.share, 6),
+            }
+
+
 def parsed_page_to_json(page: ParsedPage) -> dict[str, Any]:
     """`baoku parse --json`: one file as read, its articles as stored, and its notes."""
     meta = page.meta
@@ -208,16 +251,18 @@ def _csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+def csv_lines(
+    rows: Iterable[dict[str, Any]], fields: tuple[str, ...] = EXPORT_FIELDS
+) -> Iterator[str]:
     """UTF-8 with a BOM, so Excel opens Chinese text correctly; one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(fields)
     yield "\ufeff" + buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_csv_cell(row[f]) for f in EXPORT_FIELDS])
+        writer.writerow([_csv_cell(row[f]) for f in fields])
         yield buffer.getvalue()
 
 

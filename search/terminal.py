@@ -14,6 +14,7 @@ from search.browse import Issue, PaperCoverage, page_label, weekday
 from search.ingest.pages import ParsedPage
 from search.models import Article, Hit, SearchResult, Snippet
 from search.snippets import mark_all, render
+from search.trends import Trend
 
 Style = Callable[[str], str]
 
@@ -180,3 +181,17 @@ def issue_text(issue: Issue) -> str:
         f"next: {issue.next_day}" if issue.next_day else "",
     ]
     return "\n".join(lines + ["", "  ".join(a for a in around if a)]).rstrip()
+
+
+def trend_text(found: Trend) -> str:
+    """`baoku trend`: a row per period, each query's articles and share of the period."""
+    head = ["period", "all", *(s.query for s in found.series)]
+    rows = [
+        [period, str(found.series[0].points[n].total)]
+        + [f"{s.points[n].articles} ({s.points[n].share:.2%})" for s in found.series]
+        for n, period in enumerate(found.periods)
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    return "\n".join(
+        "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows]
+    )

@@ -461,3 +461,52 @@ def test_refine_within_results_and_remove_a_chip(browser, pd1998):
     assert chips == [f"包含“{second}”"]
     _check_feed_links(browser, second)
     browser.save_screenshot(str(SHOTS / "refine-3.png"))
+
+
+# --- Trends over a dozen years of 新闻联播 ---------------------------------------------
+
+TREND_YEARS = range(2013, 2021)
+TREND_PER_YEAR = 40
+
+
+@pytest.fixture(scope="module")
+def xwlb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """The first 40 records of each year 2013-2020 of xwlb.jsonl (read at test time)."""
+    taken: Counter[str] = Counter()
+    records = []
+    with (CORPUS_DIR / "xwlb.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            year = record["date"][:4]
+            if year.isdigit() and int(year) in TREND_YEARS and taken[year] < TREND_PER_YEAR:
+                taken[year] += 1
+                records.append(record)
+    folder = tmp_path_factory.mktemp("xwlb")
+    write_jsonl(folder / "xwlb.jsonl", records)
+    build_index([folder / "xwlb.jsonl"], folder / "index")
+    with running_server(folder / "index") as (base, _log):
+        yield Archive(base, records)
+
+
+def test_trend_page_draws_each_query_and_links_its_points(browser, xwlb):
+    from selenium.webdriver.common.by import By
+
+    browser.get(xwlb.base + "/trend?q=习近平&q=经济&by=year")
+    lines = browser.find_elements(By.CSS_SELECTOR, "figure.trend polyline")
+    assert len(lines) == 2
+    points = browser.find_elements(By.CSS_SELECTOR, "figure.trend circle")
+    assert len(points) == 2 * len(TREND_YEARS)
+    legend = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".legend li")]
+    assert legend == [
+        f"习近平（{xwlb.containing('习近平')} 篇）",
+        f"经济（{xwlb.containing('经济')} 篇）",
+    ]
+    table = browser.find_elements(By.CSS_SELECTOR, ".trend-table tbody th")
+    assert [th.text for th in table] == [str(y) for y in TREND_YEARS]
+    browser.save_screenshot(str(SHOTS / "trend.png"))
+    link = browser.find_element(By.CSS_SELECTOR, "figure.trend a")
+    _follow(browser, link)
+    assert _query(browser.current_url)["from"] == str(TREND_YEARS[0])
+    first_year = [r for r in xwlb.records if r["date"].startswith(str(TREND_YEARS[0]))]
+    expected = Archive(xwlb.base, first_year).containing("习近平")
+    assert f"共 {expected} 篇" in browser.find_element(By.CSS_SELECTOR, "p.summary").text

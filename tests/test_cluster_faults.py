@@ -147,9 +147,19 @@ def _node(name: str) -> int:
 
 def _assert_spread(hosts: list[str], index: str, shards: int) -> None:
     """`shards` primaries with one replica each, all started, never two copies on one node."""
-    health = _request(hosts, f"/_cluster/health/{index}?wait_for_status=green&timeout=120s")
+    # Green is not enough: the cluster may still be moving a copy (RELOCATING) to balance.
+    health = _request(
+        hosts,
+        f"/_cluster/health/{index}?wait_for_status=green&wait_for_no_relocating_shards=true"
+        "&wait_for_no_initializing_shards=true&timeout=120s",
+    )
     assert health["status"] == "green", health
     copies = _copies(hosts, index)
+    for _ in range(60):  # a rebalance may still begin after that answer; wait it out
+        if all(c["state"] == "STARTED" for c in copies):
+            break
+        time.sleep(1)
+        copies = _copies(hosts, index)
     assert len(copies) == 2 * shards, copies
     assert all(c["state"] == "STARTED" for c in copies), copies
     for shard in {c["shard"] for c in copies}:

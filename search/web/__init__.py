@@ -26,11 +26,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from search.web.api import api
     from search.web.browse import browse
+    from search.web.trend import trend_views
     from search.web.views import views
 
     app.register_blueprint(api)
     app.register_blueprint(views)
     app.register_blueprint(browse)
+    app.register_blueprint(trend_views)
 
     @app.errorhandler(BaokuError)
     def baoku_error(exc: BaokuError) -> ResponseReturnValue:

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from search import browse, params
+from search import browse, params, trends
 from search.backends import ArchiveReader, backend_for
 from search.citations import (
     CITATION_FORMATS,
@@ -35,6 +35,7 @@ from search.models import Hit, SearchRequest
 from search.querylang import highlight_texts
 from search.results import (
     EXPORT_FORMATS,
+    TREND_FIELDS,
     article_to_json,
     csv_lines,
     dates_to_json,
@@ -44,6 +45,8 @@ from search.results import (
     jsonl_lines,
     stats_to_json,
     to_json,
+    trend_csv_rows,
+    trend_to_json,
 )
 from search.web.openapi import openapi_spec
 
@@ -131,6 +134,19 @@ def dates() -> ResponseReturnValue:
     paper = params.filter_value(request.args.get("paper"), "paper")
     calendar = browse.of_paper(archive().calendar(), paper)
     return jsonify(dates_to_json(calendar, browse.coverage(calendar), by, paper))  # type: ignore[arg-type]
+
+
+@api.get("/trend")
+def trend() -> ResponseReturnValue:
+    """Each query's matching articles per month or year and their share (`format=csv`)."""
+    kind = params.choice(request.args.get("format"), ("json", "csv"), "format")
+    found = trends.trend(archive(), *params.trend_params(request.args.getlist("q"), request.args))
+    if kind == "json":
+        return jsonify(trend_to_json(found))
+    lines = csv_lines(trend_csv_rows(found), TREND_FIELDS)
+    response = Response(lines, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="baoku-trend.csv"'
+    return response
 
 
 @api.get("/issues/<day>")

@@ -15,10 +15,12 @@ from search.limits import (
     QUERY_CHARS,
     SUGGEST_PREFIX_CHARS,
     SUGGESTIONS,
+    TREND_QUERIES,
     Limit,
 )
 from search.params import GROUPS, SORTS
 from search.results import EXPORT_FORMATS
+from search.trends import TREND_BY
 
 
 def _param(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
@@ -130,6 +132,23 @@ _SCHEMAS_BROWSE = {
         ),
         counts=_array(_object(("period", "articles"), period=_STRING, articles=_INTEGER)),
     ),
+    "Trend": _object(
+        ("by", "periods", "series"),
+        by={"type": "string", "enum": ["year", "month"]},
+        periods=_array(_STRING),
+        series=_array(
+            _object(
+                query=_STRING,
+                explain=_STRING,
+                articles=_INTEGER,
+                points=_array(
+                    _object(
+                        period=_STRING, articles=_INTEGER, total=_INTEGER, share={"type": "number"}
+                    )
+                ),
+            )
+        ),
+    ),
     "Issue": _object(
         ("date", "papers"),
         date=_STRING,
@@ -216,6 +235,49 @@ def openapi_spec() -> dict[str, Any]:
                         _PAPER,
                     ],
                     "responses": _ok({"$ref": "#/components/schemas/Dates"}),
+                }
+            },
+            "/api/trend": {
+                "get": {
+                    "summary": f"Matching articles per year or month for up to {TREND_QUERIES} "
+                    "queries, with each period's share of all articles",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "description": "A query (repeat for up to six)",
+                            "schema": {
+                                "type": "array",
+                                "items": {"type": "string", "maxLength": QUERY_CHARS},
+                                "minItems": 1,
+                                "maxItems": TREND_QUERIES,
+                            },
+                            "style": "form",
+                            "explode": True,
+                        },
+                        _param("by", "Period", {"type": "string", "enum": list(TREND_BY)}),
+                        *(
+                            p
+                            for p in _SEARCH_PARAMS
+                            if p["name"] in ("from", "to", "section", "author")
+                        ),
+                        _param(
+                            "format", "json or csv", {"type": "string", "enum": ["json", "csv"]}
+                        ),
+                    ],
+                    "responses": {
+                        **_ok({"$ref": "#/components/schemas/Trend"}),
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Trend"}
+                                },
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                    },
                 }
             },
             "/api/issues/{day}": {

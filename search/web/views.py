@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import replace
-from html import escape
 from typing import Any
 
 from flask import (
@@ -17,41 +16,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
 
 from search.citations import Reference, gbt7714
 from search.errors import BaokuError
 from search.explain import chips, explain, refined
 from search.feed import MEDIA_TYPE, atom, etag
 from search.limits import FEED_ENTRIES, PAGE_SIZE
-from search.models import Counts
 from search.results import article_to_json, facets_to_json, to_json
 from search.web.api import archive, permalink, query_needles, search_request
+from search.web.charts import timeline_svg
 
 views = Blueprint("views", __name__)
 FORM_FIELDS = ("q", "from", "to", "sort", "group", "section", "author")
-BAR_WIDTH, CHART_HEIGHT = 6, 60
-
-
-def timeline_svg(months: Counts) -> Markup:
-    """Hits per month as an inline SVG bar chart: no script, no external asset."""
-    if not months:
-        return Markup("")
-    peak = max(count for _, count in months)
-    bars = []
-    for i, (month, count) in enumerate(months):
-        height = max(1, round(count / peak * CHART_HEIGHT))
-        bars.append(
-            f'<rect x="{i * BAR_WIDTH}" y="{CHART_HEIGHT - height}" width="{BAR_WIDTH - 1}" '
-            f'height="{height}"><title>{escape(month)}：{count} 篇</title></rect>'
-        )
-    width = len(months) * BAR_WIDTH
-    label = f"{escape(months[0][0])} – {escape(months[-1][0])}"
-    return Markup(
-        f'<svg class="timeline" role="img" aria-label="按月命中：{label}" '
-        f'viewBox="0 0 {width} {CHART_HEIGHT}" width="{min(width * 2, 720)}" '
-        f'height="{CHART_HEIGHT}" preserveAspectRatio="none">{"".join(bars)}</svg>'
-    )
 
 
 @views.app_template_global()
