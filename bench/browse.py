@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from search.web import create_app
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from load import percentile  # noqa: E402
+from load import timing_row  # noqa: E402
 
 
 def main() -> None:
@@ -64,16 +63,7 @@ def main() -> None:
     print("| request | n | p50 ms | p95 ms | max ms |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, urls in groups.items():
-        times = []
-        for _ in range(args.repeats):
-            for url in urls:
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-        print(
-            f"| `{name}` | {len(times)} | {statistics.median(times):.1f} | "
-            f"{percentile(times, 95):.1f} | {max(times):.1f} |"
-        )
+        print(timing_row(f"`{name}`", client.get, urls, args.repeats))
     started = time.perf_counter()
     snap = WhooshReader(settings).snapshot()
     per_day: dict[str, int] = {}

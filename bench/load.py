@@ -30,6 +30,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +39,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,20 @@ def fetch(url: str) -> tuple[int, float]:
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
+
+
+def timing_row(name: str, get: Callable[[str], object], urls: list[str], repeats: int) -> str:
+    """A markdown row (n, p50, p95, max ms) for `repeats` warm rounds of GETs of `urls`."""
+    times = []
+    for _ in range(repeats):
+        for url in urls:
+            started = time.perf_counter()
+            get(url)
+            times.append((time.perf_counter() - started) * 1000)
+    return (
+        f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
+        f"{percentile(times, 95):.1f} | {max(times):.1f} |"
+    )
 
 
 # ------------------------------------------------------------------- the archive

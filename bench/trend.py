@@ -27,7 +27,7 @@ from search.web import create_app
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from load import load_queries, percentile  # noqa: E402
+from load import load_queries, percentile, timing_row  # noqa: E402
 
 TRIPLES = 30
 
@@ -49,16 +49,7 @@ def main() -> None:
         urls = [f"/api/trend?{urlencode({'q': t, 'by': by}, doseq=True)}" for t in triples]
         for url in urls:
             assert client.get(url).status_code == 200, url
-        times = []
-        for _ in range(args.repeats):
-            for url in urls:
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-        print(
-            f"| 3 queries by {by} | {len(times)} | {statistics.median(times):.1f} | "
-            f"{percentile(times, 95):.1f} | {max(times):.1f} |"
-        )
+        print(timing_row(f"3 queries by {by}", client.get, urls, args.repeats))
     reader = backend_for(settings).reader()
     years = sorted({c.date.year for c in reader.calendar()})
     times = []
