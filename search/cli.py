@@ -29,6 +29,7 @@ from search.limits import PAGE, PAGE_SIZE
 from search.models import IndexReport
 from search.params import GROUPS, SORTS, date_param, search_request
 from search.querylang import highlight_texts
+from search.related import related
 from search.results import (
     TREND_FIELDS,
     article_to_json,
@@ -36,6 +37,7 @@ from search.results import (
     dates_to_json,
     issue_to_json,
     parsed_page_to_json,
+    related_to_json,
     stats_to_json,
     to_json,
     trend_csv_rows,
@@ -345,6 +347,25 @@ def browse_command(
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(terminal.coverage_text(browse.coverage(days), browse.period_counts(days, by)))
+
+
+@cli.command("related")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (/api/articles/<id>/related).")
+@click.option(
+    "--by-date", is_flag=True, help="The same articles oldest first: the story over time."
+)
+@click.pass_context
+def related_command(ctx: click.Context, article_id: str, as_json: bool, by_date: bool) -> None:
+    """相关报道: the articles most like this one (more-like-this over its distinctive words)."""
+    found = related(backend_for(_settings(ctx)).reader(), article_id)
+    if as_json:
+        click.echo(json.dumps(related_to_json(found), ensure_ascii=False, indent=2))
+        return
+    lines = [f"like [{found.article.id}] {found.article.title}: {' '.join(found.words)}"]
+    for hit in found.over_time if by_date else found.similar:
+        lines.append(f"  {hit.date or 'no date'}  [{hit.article_id}] {hit.title or '(untitled)'}")
+    click.echo("\n".join(lines))
 
 
 @cli.command("trend")

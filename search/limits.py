@@ -49,3 +49,5 @@ DEEPEST_HIT = 100_000  # page × page size: how far into a ranking anyone may pa
 DAY_ARTICLES = 2000
 FEED_ENTRIES = 50  # newest articles in a search's Atom feed
 TREND_QUERIES = 6  # queries compared in one trend chart
+RELATED_ARTICLES = 10  # 相关报道 listed for an article
+RELATED_WORDS = 6  # distinctive words searched for them

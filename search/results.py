@@ -13,6 +13,7 @@ from search.explain import explain
 from search.hits import stored_article
 from search.ingest.pages import ParsedPage
 from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResult
+from search.related import Related
 from search.snippets import mark_all_html, to_html
 from search.trends import Trend
 
@@ -129,6 +130,16 @@ def issue_to_json(issue: Issue) -> dict[str, Any]:
             }
             for paper in issue.papers
         ],
+    }
+
+
+def related_to_json(found: Related) -> dict[str, Any]:
+    """/api/articles/<id>/related and `baoku related --json`."""
+    return {
+        "article_id": found.article.id,
+        "words": list(found.words),
+        "related": [hit_to_json(h) for h in found.similar],
+        "over_time": [hit_to_json(h) for h in found.over_time],
     }
 
 

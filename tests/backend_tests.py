@@ -21,6 +21,7 @@ from search.backends import backend_for
 from search.config import Settings
 from search.errors import ArticleNotFound, QuerySyntaxError
 from search.models import SearchRequest
+from search.related import related
 
 FILLER = "会议强调,要坚持稳中求进工作总基调,推动经济持续回升向好。"
 RANKED = [
@@ -394,3 +395,32 @@ class BackendTests:
         assert (
             search("港口", imported_since=datetime.datetime.fromisoformat(stamps["a"])).total == 2
         )
+
+    def test_related_finds_the_near_duplicate_first_never_itself_or_a_copy(self, engine, tmp_path):
+        """相关报道: more-like-this over the article's distinctive words; the article and an
+        exact copy (another id) are left out; the lightly edited version ranks first."""
+        story = [
+            "郑州港区新建冷链物流园，引进冷库和冷链运输车队。",
+            "冷链物流园将服务航空港区的生鲜进出口，冷库容量达十万吨。",
+        ]
+        filler = [f"会议强调稳中求进，推动经济回升向好。第{n}次会议召开。" for n in range(12)]
+        title = "港区冷链物流园开工"
+        records = [
+            {"id": "story", "date": "2024-03-01", "title": title, "paragraphs": story},
+            {"id": "copy", "date": "2024-03-01", "title": title, "paragraphs": story},
+            {"id": "edited", "date": "2024-03-02", "title": "港区冷链物流园开工建设",
+             "paragraphs": [story[0], story[1].replace("十万吨", "12万吨")]},
+            {"id": "follow", "date": "2024-01-15", "title": "冷链物流园规划公示",
+             "paragraphs": ["航空港区冷链物流园规划公示，冷库选址确定。"]},
+            *({"id": f"other{n}", "date": "2024-02-01", "title": f"会议{n}", "paragraphs": [t]}
+              for n, t in enumerate(filler)),
+        ]  # fmt: skip
+        settings = _archive(engine, tmp_path, records)
+        found = related(engine.reader(settings), "story")
+        listed = [h.article_id for h in found.similar]
+        assert listed[:2] == ["edited", "follow"], (listed, found.words)
+        assert "story" not in listed and "copy" not in listed
+        assert not any(i.startswith("other") for i in listed)
+        assert "冷链" in found.words
+        dates = [h.date for h in found.over_time]
+        assert dates == sorted(dates) and {h.article_id for h in found.over_time} == set(listed)

@@ -12,7 +12,7 @@ and never import an engine module; engines never import Flask or click.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
@@ -60,6 +60,10 @@ class ArchiveReader(Protocol):
 
     def day(self, day: datetime.date, paper: str | None = None) -> tuple[Article, ...]:
         """The articles of one day (of one paper), at most `limits.DAY_ARTICLES`, any order."""
+        ...
+
+    def word_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(units in the archive, how many units hold each jieba word): IDF for 相关报道."""
         ...
 
     def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:

@@ -33,6 +33,7 @@ from search.explain import explain
 from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
 from search.models import Hit, SearchRequest
 from search.querylang import highlight_texts
+from search.related import related
 from search.results import (
     EXPORT_FORMATS,
     TREND_FIELDS,
@@ -43,6 +44,7 @@ from search.results import (
     facets_to_json,
     issue_to_json,
     jsonl_lines,
+    related_to_json,
     stats_to_json,
     to_json,
     trend_csv_rows,
@@ -125,6 +127,12 @@ def article(article_id: str) -> ResponseReturnValue:
     name = f"{article_id}.{SUFFIXES[kind]}"
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+@api.get("/articles/<article_id>/related")
+def related_articles(article_id: str) -> ResponseReturnValue:
+    """相关报道: the most similar articles, and the same list by date (the story over time)."""
+    return jsonify(related_to_json(related(archive(), article_id)))
 
 
 @api.get("/dates")

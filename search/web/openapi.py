@@ -225,6 +225,31 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/articles/{article_id}/related": {
+                "get": {
+                    "summary": "相关报道: the most similar articles, and the same by date",
+                    "parameters": [
+                        {
+                            "name": "article_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        **_ok(
+                            _object(
+                                ("article_id", "words", "related", "over_time"),
+                                article_id=_STRING,
+                                words=_array(_STRING),
+                                related=_array({"$ref": "#/components/schemas/Hit"}),
+                                over_time=_array({"$ref": "#/components/schemas/Hit"}),
+                            )
+                        ),
+                        "404": _ERROR,
+                    },
+                }
+            },
             "/api/dates": {
                 "get": {
                     "summary": "Articles per day, month or year, and each paper's date range",

@@ -22,6 +22,7 @@ from search.errors import BaokuError
 from search.explain import chips, explain, refined
 from search.feed import MEDIA_TYPE, atom, etag
 from search.limits import FEED_ENTRIES, PAGE_SIZE
+from search.related import related
 from search.results import article_to_json, facets_to_json, to_json
 from search.web.api import archive, permalink, query_needles, search_request
 from search.web.charts import timeline_svg
@@ -136,4 +137,5 @@ def article_page(article_id: str) -> ResponseReturnValue:
         hits=hits,
         around=around,
         citation=gbt7714(Reference.of(found)),
+        related=related(archive(), article_id),
     )

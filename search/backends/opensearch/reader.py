@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -155,6 +155,19 @@ class OpenSearchReader:
             if len(ids["buckets"]) < IDS_PAGE or "after_key" not in ids:
                 return found
             composite["after"] = ids["after_key"]
+
+    def word_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """Units holding each word: one terms aggregation over the units' `words`."""
+        terms = {"field": "words", "include": list(words), "size": max(len(words), 1)}
+        body = {
+            "size": 0,
+            "query": _kind(UNIT),
+            "track_total_hits": True,
+            "aggs": {"words": {"terms": terms}},
+        }
+        response = self._search(body)
+        found = {b["key"]: b["doc_count"] for b in response["aggregations"]["words"]["buckets"]}
+        return response["hits"]["total"]["value"], found
 
     # -- browsing by day ------------------------------------------------------------------
 

@@ -176,7 +176,7 @@ class IndexView:
     """One generation of the on-disk index, and all the query layer reads through it.
 
     The only door from query.py and matching.py to Whoosh: segments as
-    arrays, stored articles, the id lookup and the term dictionary.
+    arrays, stored articles and the term dictionary (ids are a column: `Snapshot.docnum_of`).
     """
 
     def __init__(self, searcher: Searcher) -> None:
@@ -200,9 +200,9 @@ class IndexView:
     def stored(self, docnum: int) -> dict[str, Any]:
         return self._searcher.stored_fields(docnum)
 
-    def article_docnum(self, article_id: str) -> int | None:
-        found = self._searcher.document_numbers(article_id=article_id, kind=KIND_ARTICLE)
-        return next(iter(found), None)
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Documents holding `term` over every segment (deleted ones until a merge)."""
+        return sum(segment.doc_frequency(field, term) for segment, _ in self.segments)
 
     def frequent_terms(self, field: str, prefix: str, scan: int) -> list[tuple[int, str]]:
         """(document frequency, term) of at most `scan` terms of `field` starting with `prefix`."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,6 +236,10 @@ class WhooshReader:
         # Names first (a journalist types a colleague or a source), but never all ten.
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
 
+    def word_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        snap = self.snapshot()
+        return len(snap.units), {w: snap.view.doc_frequency("words", w) for w in words}
+
     def calendar(self) -> tuple[DayCount, ...]:
         return self.snapshot().calendar
 
@@ -249,11 +253,11 @@ class WhooshReader:
         return tuple(article_from_stored(snap.view.stored(int(d))["article"]) for d in parents)
 
     def article(self, article_id: str) -> Article:
-        view = self.snapshot().view
-        docnum = view.article_docnum(article_id)
+        snap = self.snapshot()
+        docnum = snap.docnum_of.get(article_id)
         if docnum is None:
             raise ArticleNotFound(f"no article with id {article_id!r}")
-        return article_from_stored(view.stored(docnum)["article"])
+        return article_from_stored(snap.view.stored(docnum)["article"])
 
     def stats(self) -> IndexStats:
         return stats(self._settings)
