@@ -18,6 +18,7 @@ from urllib.parse import quote
 import click
 
 from search import analysis, browse, params, terminal, trends
+from search.aliases import alias_table
 from search.backends import backend_for
 from search.citations import CITATION_FORMATS, CitationFormat, Reference, citation
 from search.config import Settings
@@ -216,6 +217,7 @@ def _print_report(report: IndexReport, location: str) -> None:
     help="Only articles imported at or after this time (YYYY-MM-DD[THH:MM], local time "
     "unless a zone is given): what is new since a script last ran.",
 )
+@click.option("--no-aliases", is_flag=True, help="Take each term literally: no 简称/全称.")
 @click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
 @click.pass_context
 def search_command(
@@ -230,23 +232,26 @@ def search_command(
     since: str | None,
     date_to: str | None,
     imported_since: str | None,
+    no_aliases: bool,
     no_color: bool,
 ) -> None:
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
     title: author: section: date:2024-01..2024-03."""
-    archive = backend_for(_settings(ctx)).reader()
+    settings = _settings(ctx)
+    archive = backend_for(settings).reader()
     params = {"q": query, "group": group, "sort": sort, "page": str(page), "size": str(limit)}
     if since and date_from:
         raise click.UsageError("give --from or --since, not both (they mean the same)")
     dates = {"from": date_from or since, "to": date_to, "imported_since": imported_since}
-    request = search_request({**params, **dates})
+    request = search_request({**params, **dates, "aliases": "false" if no_aliases else None})
+    aliases = alias_table(settings.aliases_file)
     result = archive.search(request)
     if as_json:
-        data = {**to_json(result), "explain": explain(request)}
+        data = {**to_json(result), "explain": explain(request, aliases)}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()
-        text = terminal.search_result(result, group, color, explain(request))
+        text = terminal.search_result(result, group, color, explain(request, aliases))
         click.echo(text, color=color)
 
 
@@ -389,11 +394,13 @@ def trend_command(
 ) -> None:
     """Matching articles per year or month for up to 6 queries, with their share of all
     articles in each period (so a growing archive does not fake a trend)."""
-    archive = backend_for(_settings(ctx)).reader()
+    settings = _settings(ctx)
+    archive = backend_for(settings).reader()
     asked = params.trend_params(list(queries), {"by": by, "from": date_from, "to": date_to})
     found = trends.trend(archive, *asked)
     if as_json:
-        click.echo(json.dumps(trend_to_json(found), ensure_ascii=False, indent=2))
+        data = trend_to_json(found, alias_table(settings.aliases_file))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif as_csv:
         click.echo(
             "".join(csv_lines(trend_csv_rows(found), TREND_FIELDS)).lstrip("\ufeff"), nl=False

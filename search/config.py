@@ -38,6 +38,7 @@ class Settings:
     workers: int = 2  # gunicorn workers for `baoku serve`
     cors_origins: str = "*"  # origins allowed to call /api (comma-separated); read-only API
     public_url: str = ""  # where readers reach the service; the CLI's citations link there
+    aliases_file: Path | None = None  # more 简称/全称 groups, on top of the shipped ones
     backend: str = "whoosh"  # the engine: whoosh (index_dir) or opensearch (a cluster)
     opensearch_hosts: str = "http://127.0.0.1:9200"  # comma-separated node URLs
     opensearch_index: str = "baoku"  # name prefix of the cluster's indices

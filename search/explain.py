@@ -17,19 +17,22 @@ import re
 from dataclasses import dataclass
 
 from search import querylang as ql
+from search.aliases import AliasTable, expand
 from search.analysis import normalize
 from search.models import SearchRequest
 
 _FIELD_WORDS = {None: "包含", "title": "标题包含", "author": "作者包含", "section": "栏目包含"}
-_NEEDS_QUOTES = re.compile(r'[\s()"：:]|^-|^(?:OR|AND|NOT)$', re.IGNORECASE)
 _OPERATORS = re.compile(r"\b(?:OR|AND|NOT)\b|\b(?:title|author|section|date):")
+_NEEDS_QUOTES = re.compile(r'[\s()"：:]|^-|^(?:OR|AND|NOT)$', re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 
 
 def query_text(node: ql.Node) -> str:
     """Query text for a syntax tree: terms, "phrases", fields, ~N, OR, NOT, date:."""
-    if isinstance(node, ql.Text):
-        text = f'"{node.text}"' if _NEEDS_QUOTES.search(node.text) else node.text
+    if isinstance(node, ql.Text | ql.Alias):  # an alias group is written as it was typed
+        text = node.text if isinstance(node, ql.Text) else node.typed
+        quoted = node.literal if isinstance(node, ql.Text) else False
+        text = f'"{text}"' if quoted or _NEEDS_QUOTES.search(text) else text
         return f"{node.field}:{text}" if node.field else text
     if isinstance(node, ql.Near):
         return f'"{node.first} {node.second}"~{node.distance}'
@@ -39,7 +42,11 @@ def query_text(node: ql.Node) -> str:
         return f"date:{start}..{end}"
     if isinstance(node, ql.Not):
         inner = query_text(node.item)
-        if isinstance(node.item, ql.Text) and not inner.startswith(('"', node.item.field or '"')):
+        if (
+            isinstance(node.item, ql.Text | ql.Alias)
+            and not inner.startswith('"')
+            and not (node.item.field)
+        ):
             return f"-{inner}"  # a bare word: -新密
         return f"NOT {inner}" if isinstance(node.item, ql.Text | ql.Near) else f"NOT ({inner})"
     if isinstance(node, ql.Or):
@@ -78,13 +85,16 @@ def describe(node: ql.Node) -> str:
     """One part in words: 包含“郑州”, 标题包含“环卫”, “郑州”与“公用”相距不超过5字, 不包含“新密”."""
     if isinstance(node, ql.Text):
         return f"{_FIELD_WORDS[node.field]}“{node.text}”"
+    if isinstance(node, ql.Alias):
+        others = "”或“".join(node.others)
+        return f"{_FIELD_WORDS[node.field]}“{node.typed}”（或其别名“{others}”）"
     if isinstance(node, ql.Near):
         return f"“{node.first}”与“{node.second}”相距不超过{node.distance}字"
     if isinstance(node, ql.DateRange):
         return _date_words(node.start, node.end)
     if isinstance(node, ql.Not):
         inner = describe(node.item)
-        return "不" + inner if isinstance(node.item, ql.Text) else f"不满足（{inner}）"
+        return "不" + inner if isinstance(node.item, ql.Text | ql.Alias) else f"不满足（{inner}）"
     if isinstance(node, ql.Or):
         return "（" + "或".join(describe(i) for i in node.items) + "）"
     return "（" + "并且".join(describe(i) for i in node.items) + "）"
@@ -98,10 +108,12 @@ def _date_words(start: datetime.date | None, end: datetime.date | None) -> str:
     return f"日期 {end.isoformat()} 止" if end else ""
 
 
-def explain(request: SearchRequest) -> str:
-    """The request in plain Chinese: what must be there, what must not, the filters, and
-    how the typed text was normalised."""
+def explain(request: SearchRequest, aliases: AliasTable | None = None) -> str:
+    """The request in plain Chinese: what must be there (a term's aliases named), what
+    must not, the filters, and how the typed text was normalised."""
     node = ql.parse(request.query)
+    if aliases is not None and request.aliases:
+        node = expand(node, aliases)
     wanted = [p for p in parts(node) if not isinstance(p, ql.Not | ql.DateRange)]
     unwanted = [p for p in parts(node) if isinstance(p, ql.Not)]
     sentence = "并且".join(describe(p) for p in wanted)

@@ -176,6 +176,7 @@ class SearchRequest:
     author: str | None = None  # exact author name (a facet value)
     facets: bool = False
     imported_since: datetime.datetime | None = None  # only articles imported at or after (UTC)
+    aliases: bool = True  # widen terms to their other names (aliases.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,10 @@
 """User-typed parameters -> a validated `SearchRequest`, the same for the CLI and the API.
 
 Both faces read the same names (`q`, `page`, `size`, `from`, `to`, `sort`,
-`group`, `section`, `author`, `imported_since`), the same limits (`limits.py`) and the same date
-parser (`querylang.parse_date`), so a request the CLI refuses is refused by
-the API with the same message, and every engine receives a request that is
-already valid.
+`group`, `section`, `author`, `imported_since`, `aliases`), the same limits
+(`limits.py`) and the same date parser (`querylang.parse_date`), so a request
+the CLI refuses is refused by the API with the same message, and every engine
+receives a request that is already valid.
 """
 
 from __future__ import annotations
@@ -52,6 +52,18 @@ def timestamp_param(raw: str | None, name: str) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.astimezone()
 
 
+def switch(raw: str | None, name: str) -> bool:
+    """`true`/`false` (also 1/0, yes/no, on/off); on when absent."""
+    if raw is None or raw == "":
+        return True
+    value = raw.strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    raise BadParameter(f"{name} must be true or false, got {raw!r}")
+
+
 def choice(raw: str | None, allowed: tuple[str, ...], name: str) -> str:
     """One of `allowed` (the first when absent)."""
     if not raw:
@@ -81,6 +93,7 @@ def search_request(params: Mapping[str, str | None], facets: bool = False) -> Se
         author=filter_value(params.get("author"), "author"),
         facets=facets,
         imported_since=timestamp_param(params.get("imported_since"), "imported_since"),
+        aliases=switch(params.get("aliases"), "aliases"),
     )
     validate(request)
     return request

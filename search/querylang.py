@@ -17,6 +17,7 @@ date, or a query with nothing to search for is a `QuerySyntaxError`.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -35,6 +36,24 @@ class Text:
 
     text: str  # normalised, whitespace removed
     field: str | None = None  # None: title, paragraphs or authors
+    # Typed in quotes: taken as written, never widened by aliases. Not part of equality:
+    # the same string is the same search whether it was quoted or not.
+    literal: bool = dataclasses.field(default=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A term with other names (aliases.py): any of them matches, ranked as the typed one.
+
+    Never produced by `parse`; `aliases.expand` makes it from a `Text`."""
+
+    typed: str
+    others: tuple[str, ...]
+    field: str | None = None
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.typed, *self.others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +84,7 @@ class Not:
     item: Node
 
 
-Node = Text | Near | DateRange | And | Or | Not
+Node = Text | Alias | Near | DateRange | And | Or | Not
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -135,11 +154,12 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
                 tokens.append(("op", "OR" if word == "|" else word))
             elif field is None and word and word.startswith("-") and len(word) > 1:
                 tokens.append(("op", "NOT"))
-                tokens.append(("text", (None, word[1:], None)))
+                tokens.append(("text", (None, word[1:], None, False)))
             else:
-                value = match["phrase"] if match["phrase"] is not None else word
+                quoted = match["phrase"] is not None
+                value = match["phrase"] if quoted else word
                 slop = min(int(match["slop"]), NEAR_DISTANCE) if match["slop"] else None
-                tokens.append(("text", (field, value, slop)))
+                tokens.append(("text", (field, value, slop, quoted)))
     return tokens
 
 
@@ -207,11 +227,11 @@ class _Parser:
                 self.pos += 1
             return inner
         if kind == "text":
-            field, raw, slop = cast(tuple[str | None, str, int | None], value)
-            return self.text(field, raw, slop)
+            field, raw, slop, quoted = cast(tuple[str | None, str, int | None, bool], value)
+            return self.text(field, raw, slop, quoted)
         return None  # a lone AND/OR where a term was expected
 
-    def text(self, field: str | None, raw: str, slop: int | None) -> Node | None:
+    def text(self, field: str | None, raw: str, slop: int | None, quoted: bool) -> Node | None:
         if field == "date":
             return _date_range(raw)
         if slop is not None:
@@ -224,7 +244,7 @@ class _Parser:
         if not text:
             return None
         self.text_count += 1
-        return Text(text, field)
+        return Text(text, field, quoted)
 
 
 def _combine(kind: type[And] | type[Or], items: list[Node]) -> Node | None:
@@ -234,7 +254,7 @@ def _combine(kind: type[And] | type[Or], items: list[Node]) -> Node | None:
 
 
 def _has_positive_text(node: Node) -> bool:
-    if isinstance(node, Text | Near):
+    if isinstance(node, Text | Alias | Near):
         return True
     if isinstance(node, And):
         return any(_has_positive_text(i) for i in node.items)
@@ -295,6 +315,8 @@ def positive_texts(node: Node) -> list[str]:
     """The strings a match must show (for highlights and paragraph counts), in query order."""
     if isinstance(node, Text):
         return [node.text] if node.field in (None, "title") else []
+    if isinstance(node, Alias):
+        return list(node.texts)
     if isinstance(node, Near):
         return [node.first, node.second]
     if isinstance(node, And | Or):

@@ -11,6 +11,7 @@ scattered over the article.
 from __future__ import annotations
 
 from search import querylang as ql
+from search.aliases import AliasTable, expand
 from search.models import SearchRequest
 
 TITLE_BOOST = 4.0  # a term in the title (or a title: field)
@@ -33,7 +34,23 @@ def with_dates(node: ql.Node, request: SearchRequest) -> ql.Node:
     return ql.And((*items, dates))
 
 
-def top_level_texts(node: ql.Node) -> list[str]:
-    """The unfielded terms ANDed at the top: the title tier and togetherness are about these."""
+def top_level_texts(node: ql.Node) -> list[tuple[str, ...]]:
+    """The unfielded terms ANDed at the top, each as its names (one, or an `Alias`'s
+    several): the title tier and togetherness count a term held under any of its names."""
     items = node.items if isinstance(node, ql.And) else (node,)
-    return [i.text for i in items if isinstance(i, ql.Text) and i.field is None]
+    found: list[tuple[str, ...]] = []
+    for item in items:
+        if isinstance(item, ql.Text) and item.field is None:
+            found.append((item.text,))
+        elif isinstance(item, ql.Alias) and item.field is None:
+            found.append(item.texts)
+    return found
+
+
+def query_tree(request: SearchRequest, table: AliasTable) -> ql.Node:
+    """What an engine evaluates for `request`: the parsed query, its terms widened to their
+    aliases (unless `request.aliases` is off), and the date range."""
+    node = ql.parse(request.query)
+    if request.aliases:
+        node = expand(node, table)
+    return with_dates(node, request)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from search.aliases import AliasTable
 from search.browse import Issue, PaperCoverage, Period, period_counts
 from search.explain import explain
 from search.hits import stored_article
@@ -143,7 +144,7 @@ def related_to_json(found: Related) -> dict[str, Any]:
     }
 
 
-def trend_to_json(found: Trend) -> dict[str, Any]:
+def trend_to_json(found: Trend, aliases: AliasTable | None = None) -> dict[str, Any]:
     """/api/trend and `baoku trend --json`: each query's points, counts and shares."""
     return {
         "by": found.by,
@@ -151,7 +152,7 @@ def trend_to_json(found: Trend) -> dict[str, Any]:
         "series": [
             {
                 "query": s.query,
-                "explain": explain(s.request),
+                "explain": explain(s.request, aliases),
                 "articles": s.articles,
                 "points": [
                     {

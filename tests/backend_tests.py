@@ -422,5 +422,24 @@ class BackendTests:
         assert "story" not in listed and "copy" not in listed
         assert not any(i.startswith("other") for i in listed)
         assert "冷链" in found.words
-        dates = [h.date for h in found.over_time]
-        assert dates == sorted(dates) and {h.article_id for h in found.over_time} == set(listed)
+        dates = [h.date for h in found.over_time if h.date]
+        assert dates == sorted(dates) and len(dates) == len(found.over_time) and {h.article_id for h in found.over_time} == set(listed)
+
+    def test_a_term_matches_its_aliases_and_ranks_as_typed(self, engine, tmp_path):
+        """进博会 finds 中国国际进口博览会 too: a title with either name is in the title tier;
+        "quoted" or with aliases off, the term is literal."""
+        records = [
+            {"id": "short", "title": "进博会开幕", "paragraphs": ["展商云集。"]},
+            {"id": "full", "title": "中国国际进口博览会开幕", "paragraphs": ["展商云集。"]},
+            {"id": "body", "title": "上海新闻", "paragraphs": ["中国国际进口博览会将开幕。" * 3]},
+            {"id": "other", "title": "无关", "paragraphs": ["展商云集。"]},
+        ]
+        search = engine.search(_archive(engine, tmp_path, records))
+        found = search("进博会")
+        assert ids(found)[2:] == ["body"] and set(ids(found)[:2]) == {"short", "full"}
+        body = next(h for h in found.hits if h.article_id == "body")
+        assert len(body.snippet.marks) == 3  # the other name is what the snippet marks
+        assert ids(search('"进博会"')) == ["short"]
+        assert ids(search("进博会", aliases=False)) == ["short"]
+        assert set(ids(search("中国国际进口博览会"))) == {"short", "full", "body"}
+        assert set(ids(search("进博会 展商"))) == {"short", "full"}

@@ -221,7 +221,7 @@ def _tier(engines: Engines, query: str, options: dict[str, Any], ids: list[str])
     for article_id in ids:
         article = engines.cluster.article(article_id)
         parts = [squeeze(normalize(t)) for t in (article.title, article.subtitle or "") if t]
-        if all(any(text in part for part in parts) for text in texts):
+        if all(any(name in part for part in parts for name in names) for names in texts):
             tier.add(article_id)
     return tier
 

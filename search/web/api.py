@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from search import browse, params, trends
+from search.aliases import AliasTable, alias_table
 from search.backends import ArchiveReader, backend_for
 from search.citations import (
     CITATION_FORMATS,
@@ -59,6 +60,11 @@ def _settings() -> Settings:
     return current_app.config["BAOKU_SETTINGS"]
 
 
+def aliases() -> AliasTable:
+    """The alias table (the shipped one and the user's), read again when the file changes."""
+    return alias_table(_settings().aliases_file)
+
+
 def archive() -> ArchiveReader:
     """One reader per process, opened on first use; it sees later imports by itself."""
     ext = current_app.extensions
@@ -79,7 +85,7 @@ def search_request(size: int | None = None) -> SearchRequest:
 def search() -> ResponseReturnValue:
     wanted = search_request()
     result = archive().search(wanted)
-    body = {**to_json(result), "explain": explain(wanted)}
+    body = {**to_json(result), "explain": explain(wanted, aliases())}
     return jsonify({**body, "facets": facets_to_json(result.facets)})
 
 
@@ -150,7 +156,7 @@ def trend() -> ResponseReturnValue:
     kind = params.choice(request.args.get("format"), ("json", "csv"), "format")
     found = trends.trend(archive(), *params.trend_params(request.args.getlist("q"), request.args))
     if kind == "json":
-        return jsonify(trend_to_json(found))
+        return jsonify(trend_to_json(found, aliases()))
     lines = csv_lines(trend_csv_rows(found), TREND_FIELDS)
     response = Response(lines, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="baoku-trend.csv"'

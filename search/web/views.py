@@ -24,7 +24,7 @@ from search.feed import MEDIA_TYPE, atom, etag
 from search.limits import FEED_ENTRIES, PAGE_SIZE
 from search.related import related
 from search.results import article_to_json, facets_to_json, to_json
-from search.web.api import archive, permalink, query_needles, search_request
+from search.web.api import aliases, archive, permalink, query_needles, search_request
 from search.web.charts import timeline_svg
 
 views = Blueprint("views", __name__)
@@ -67,7 +67,7 @@ def search_page() -> ResponseReturnValue:
         found = archive().search(wanted)
         result = {**to_json(found), "facets": facets_to_json(found.facets)}
         result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
-        result["explain"] = explain(wanted)
+        result["explain"] = explain(wanted, aliases())
         filled = {k: v for k, v in form.items() if v}
         result["chips"] = chips(wanted, filled)
     return render_template("search.html", form=form, result=result, error=None)

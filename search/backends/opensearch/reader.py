@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
+from search.aliases import alias_table
 from search.analysis import normalize, squeeze
 from search.backends.opensearch.client import Cluster
 from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
@@ -42,6 +43,9 @@ class OpenSearchReader:
         self.store = store
         self.shards = shards
 
+    def _plan(self, request: SearchRequest) -> Plan:
+        return Plan.of(request, alias_table(self.store.settings.aliases_file))
+
     def _search(self, body: dict[str, Any], **params: Any) -> Any:
         index = None if "pit" in body else self.cluster.articles  # a point in time names it
         with self.cluster.errors():
@@ -55,7 +59,7 @@ class OpenSearchReader:
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         validate(request)
-        plan = Plan.of(request)
+        plan = self._plan(request)
         body = {
             **self._ranked(plan),
             "from": (request.page - 1) * request.size,
@@ -100,7 +104,7 @@ class OpenSearchReader:
         """Hits in rank order through a point in time, page by page (search_after): deep
         pages with from/size would sort the whole result again for every page."""
         validate(request)
-        plan = Plan.of(request)
+        plan = self._plan(request)
         with self.cluster.errors():
             pit = self.cluster.client.create_pit(
                 index=self.cluster.articles, keep_alive=KEEP_ALIVE
@@ -141,7 +145,7 @@ class OpenSearchReader:
         """Every matching article id: a composite aggregation over `article_id`, page by
         page, which also gives each article once in paragraph mode."""
         validate(request)
-        plan = Plan.of(request)
+        plan = self._plan(request)
         composite: dict[str, Any] = {
             "size": IDS_PAGE,
             "sources": [{"id": {"terms": {"field": "article_id"}}}],

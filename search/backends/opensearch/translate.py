@@ -52,6 +52,7 @@ from functools import cached_property
 from typing import Any
 
 from search import querylang as ql
+from search.aliases import AliasTable
 from search.analysis import exact_grams
 from search.backends.opensearch.mapping import ARTICLE, JOIN, PARENT_FIELD, UNIT
 from search.limits import FACET_VALUES
@@ -61,8 +62,8 @@ from search.ranking import (
     TITLE_BOOST,
     TOGETHER_BOOST,
     WORD_BOOST,
+    query_tree,
     top_level_texts,
-    with_dates,
 )
 
 Query = dict[str, Any]
@@ -71,11 +72,15 @@ Query = dict[str, Any]
 # facet to be exact, not its top few (terms aggregations are per shard).
 FACET_SHARD_VALUES = 10_000
 
+# 1 when the title holds every top-level term under one of its names (an alias group).
 _TIER = """
-for (String text : params.texts) {
+for (def names : params.texts) {
   boolean inside = false;
   for (String part : doc['title_parts']) {
-    if (part.contains(text)) { inside = true; break; }
+    for (String name : names) {
+      if (part.contains(name)) { inside = true; break; }
+    }
+    if (inside) { break; }
   }
   if (!inside) { return 0; }
 }
@@ -156,6 +161,9 @@ def translate(node: ql.Node, group: str) -> Query:
         return {"bool": {"filter": [date_range(node)]}}  # score 0, as date_parents
     if isinstance(node, ql.Near):
         return has_child(near(node)) if article else near(node)
+    if isinstance(node, ql.Alias):  # any of the names: matched and scored as an OR
+        items = [translate(ql.Text(t, node.field, True), group) for t in node.texts]
+        return {"bool": {"should": items, "minimum_should_match": 1}}
     if node.field is not None:
         boost = TITLE_BOOST if node.field == "title" else 1.0
         found = exact(PARENT_FIELD[node.field], node.text, boost)
@@ -182,15 +190,15 @@ class Plan:
     node: ql.Node  # the parsed query with the request's date range
 
     @classmethod
-    def of(cls, request: SearchRequest) -> Plan:
-        return cls(request, with_dates(ql.parse(request.query), request))
+    def of(cls, request: SearchRequest, aliases: AliasTable) -> Plan:
+        return cls(request, query_tree(request, aliases))
 
     @property
     def article(self) -> bool:
         return self.request.group == "article"
 
     @cached_property
-    def texts(self) -> list[str]:
+    def texts(self) -> list[tuple[str, ...]]:
         """The top-level terms: the title tier and the togetherness bonus are about these."""
         return top_level_texts(self.node)
 
@@ -218,7 +226,11 @@ class Plan:
             "bool": {"must": [translate(self.node, self.request.group)], "filter": self.filters()}
         }
         if self.article and len(self.texts) > 1:
-            together = {"bool": {"must": [unit_text(t) for t in self.texts]}}
+            any_name = [
+                {"bool": {"should": [unit_text(n) for n in names], "minimum_should_match": 1}}
+                for names in self.texts
+            ]
+            together = {"bool": {"must": any_name}}
             found["bool"]["should"] = [has_child(together, TOGETHER_BOOST)]
         return found
 

@@ -383,6 +383,8 @@ class Evaluator:
             return self.lift_parents(self.date_parents(node))
         if isinstance(node, ql.Near):
             return self.lift_units(self.near(node))
+        if isinstance(node, ql.Alias):  # any of the names: matched and scored as an OR
+            return _or([self.run(ql.Text(t, node.field, True)) for t in node.texts])
         if node.field is not None:
             field = _PARENT_FIELD[node.field]
             boost = TITLE_BOOST if node.field == "title" else 1.0
@@ -447,9 +449,10 @@ class Evaluator:
         keep = _member(owners, parents)
         return Matches(found.docs[keep], found.scores[keep])
 
-    def with_together(self, found: Matches, texts: list[str]) -> Matches:
-        """Articles gain the scores of their units that hold every one of `texts`."""
-        units = reduce(_and, [self.units(t) for t in texts])
+    def with_together(self, found: Matches, terms: list[tuple[str, ...]]) -> Matches:
+        """Articles gain the scores of their units that hold every term (under any of its
+        names)."""
+        units = reduce(_and, [_or([self.units(t) for t in names]) for names in terms])
         bonus = _sum_by(self.snap.parent_of[units.docs], units.scores)
         return _plus(found, bonus, TOGETHER_BOOST)
 

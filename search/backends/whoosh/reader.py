@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search import querylang as ql
+from search.aliases import alias_table
 from search.analysis import normalize, squeeze
 from search.backends.whoosh.matching import Coded, Evaluator, Matches, Snapshot
 from search.backends.whoosh.postings import IndexView
@@ -38,7 +39,7 @@ from search.models import (
     imported_stamp,
 )
 from search.params import validate
-from search.ranking import top_level_texts, with_dates
+from search.ranking import query_tree, top_level_texts
 
 
 def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
@@ -112,8 +113,9 @@ def _title_tier(answer: _Answer) -> np.ndarray:
     if answer.request.group != "article" or not texts:
         return np.zeros(len(answer.found), dtype=np.int64)
     inside = np.ones(len(answer.found), dtype=bool)
-    for text in texts:
-        inside &= np.isin(answer.found.docs, answer.evaluator.title_holds(text))
+    for names in texts:  # a term with aliases is in the title under any of its names
+        held = np.concatenate([answer.evaluator.title_holds(n) for n in names])
+        inside &= np.isin(answer.found.docs, held)
     return inside.astype(np.int64)
 
 
@@ -201,7 +203,7 @@ class WhooshReader:
 
     def _answer(self, request: SearchRequest) -> _Answer:
         validate(request)
-        node = with_dates(ql.parse(request.query), request)
+        node = query_tree(request, alias_table(self._settings.aliases_file))
         evaluator = Evaluator(self.snapshot(), request.group)
         found = evaluator.run(node)
         allowed = _facet_filter(evaluator.snap, request)
