@@ -423,7 +423,8 @@ class BackendTests:
         assert not any(i.startswith("other") for i in listed)
         assert "冷链" in found.words
         dates = [h.date for h in found.over_time if h.date]
-        assert dates == sorted(dates) and len(dates) == len(found.over_time) and {h.article_id for h in found.over_time} == set(listed)
+        assert dates == sorted(dates) and len(dates) == len(found.over_time)
+        assert {h.article_id for h in found.over_time} == set(listed)
 
     def test_a_term_matches_its_aliases_and_ranks_as_typed(self, engine, tmp_path):
         """进博会 finds 中国国际进口博览会 too: a title with either name is in the title tier;
