@@ -7,6 +7,7 @@ from the user or the archive is escaped; only the SVG elements are markup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from markupsafe import Markup, escape
@@ -22,6 +23,15 @@ MAX_X_LABELS = 12
 BAR_WIDTH, CHART_HEIGHT = 6, 60  # the search page's timeline
 
 
+def _nice(peak: float) -> float:
+    """The axis top: the smallest 1, 2, 2.5 or 5 × 10^k at or above `peak`, so the five
+    ticks read 0, 10%, 20%… rather than 0, 10.5%, 21%…"""
+    if peak <= 0:
+        return 1.0
+    scale = 10 ** math.floor(math.log10(peak))
+    return next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= peak)
+
+
 def line_chart(found: Trend, share: bool, link: Callable[[int, str], str]) -> Markup:
     """The trend as lines of shares (%) or counts; `link(series, period)` is a point's href.
     The legend's swatches take their colours from style.css (`.swatch.c0`…): the page's
@@ -33,7 +43,7 @@ def line_chart(found: Trend, share: bool, link: Callable[[int, str], str]) -> Ma
     def value(point: TrendPoint) -> float:
         return point.share * 100 if share else point.articles
 
-    peak = max((value(p) for s in found.series for p in s.points), default=0.0) or 1.0
+    peak = _nice(max((value(p) for s in found.series for p in s.points), default=0.0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(periods) - 1, 1)
 
@@ -50,7 +60,7 @@ def line_chart(found: Trend, share: bool, link: Callable[[int, str], str]) -> Ma
     ]
     for tick in range(TICKS + 1):
         v = peak * tick / TICKS
-        label = f"{v:.2f}%" if share else f"{v:.0f}"
+        label = f"{v:g}%" if share else f"{v:g}"
         parts.append(
             f'<line class="grid" x1="{LEFT}" y1="{y(v):.1f}" x2="{WIDTH - RIGHT}" y2="{y(v):.1f}"/>'
             f'<text class="ylabel" x="{LEFT - 6}" y="{y(v) + 4:.1f}">{label}</text>'
