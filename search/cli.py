@@ -363,7 +363,8 @@ def browse_command(
 @click.pass_context
 def related_command(ctx: click.Context, article_id: str, as_json: bool, by_date: bool) -> None:
     """相关报道: the articles most like this one (more-like-this over its distinctive words)."""
-    found = related(backend_for(_settings(ctx)).reader(), article_id)
+    reader = backend_for(_settings(ctx)).reader()
+    found = related(reader, reader.article(article_id))
     if as_json:
         click.echo(json.dumps(related_to_json(found), ensure_ascii=False, indent=2))
         return

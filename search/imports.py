@@ -95,32 +95,40 @@ def _with_jump_partners(
 ) -> list[Path]:
     """`changed` plus the unchanged page files whose jumps pair with a changed or gone
     file's (before or after the change), so both parts are imported again together;
-    the articles of every page file in a jump are read here, joined, into `run.joined`."""
+    the articles of every page file in a jump are read here, joined, into `run.joined`.
+
+    Every changed page is parsed here for its jump parts, and the articles of pages
+    without any are dropped at once and parsed again when they are imported (about
+    2 ms a page): holding every page of a large import until then would cost far
+    more memory than the second read costs time."""
     recorded = {
         key: [JumpPart.from_json(part) for part in entry.get("jumps", ())]
         for key, entry in manifest.items()
     }
-    parsed: dict[str, list[Article]] = {}
+    parsed: dict[str, list[Article]] = {}  # page files with jump parts: their articles
+
+    def read_parts(path: Path) -> None:
+        articles = _page_articles(path, meta, [])  # a bad page is reported when imported
+        if articles is not None:
+            run.jumps[str(path)] = jump_parts(articles)
+            if run.jumps[str(path)]:
+                parsed[str(path)] = articles
+
     for path in changed:
         if path.suffix.lower() not in JSONL_SUFFIXES:
-            articles = _page_articles(path, meta, [])  # a bad page is reported when imported
-            if articles is not None:
-                parsed[str(path)] = articles
-                run.jumps[str(path)] = jump_parts(articles)
+            read_parts(path)
+    changed_keys = {str(p) for p in changed}
     starts = {k for k, parts in run.jumps.items() if parts} | set(gone)
-    starts |= {str(p) for p in changed if recorded.get(str(p))}
+    starts |= {k for k in changed_keys if recorded.get(k)}
     everything = {**recorded, **{k: recorded.get(k, []) + parts for k, parts in run.jumps.items()}}
     extra = [
         Path(key)
-        for key in sorted(linked_files(everything, starts) - set(parsed) - set(gone))
-        if key not in {str(p) for p in changed} and Path(key).is_file()
+        for key in sorted(linked_files(everything, starts) - changed_keys - set(gone))
+        if Path(key).is_file()
     ]
     for path in extra:
-        articles = _page_articles(path, meta, [])
-        if articles is not None:
-            parsed[str(path)] = articles
-            run.jumps[str(path)] = jump_parts(articles)
-    run.joined = join_jumps({k: parsed[k] for k in parsed if run.jumps.get(k)})
+        read_parts(path)
+    run.joined = join_jumps(parsed)
     return changed + extra
 
 

@@ -54,8 +54,8 @@ def distinctive_words(article: Article, archive: ArchiveReader) -> list[str]:
     return [w for _, w in sorted(scored, key=lambda s: (-s[0], s[1]))[:RELATED_WORDS]]
 
 
-def related(archive: ArchiveReader, article_id: str, limit: int = RELATED_ARTICLES) -> Related:
-    article = archive.article(article_id)
+def related(archive: ArchiveReader, article: Article, limit: int = RELATED_ARTICLES) -> Related:
+    """The articles most like `article` (already read: the article view has it)."""
     words = distinctive_words(article, archive)
     if not words:
         return Related(article, (), (), ())

@@ -16,7 +16,7 @@ from search.ingest.pages import ParsedPage
 from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResult
 from search.related import Related
 from search.snippets import mark_all_html, to_html
-from search.trends import Trend
+from search.trends import Trend, TrendPoint
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -154,15 +154,7 @@ def trend_to_json(found: Trend, aliases: AliasTable | None = None) -> dict[str, 
                 "query": s.query,
                 "explain": explain(s.request, aliases),
                 "articles": s.articles,
-                "points": [
-                    {
-                        "period": p.period,
-                        "articles": p.articles,
-                        "total": p.total,
-                        "share": round(p.share, 6),
-                    }
-                    for p in s.points
-                ],
+                "points": [_trend_point(p) for p in s.points],
             }
             for s in found.series
         ],
@@ -176,13 +168,16 @@ def trend_csv_rows(found: Trend) -> Iterator[dict[str, Any]]:
     """One row per query and period: what a spreadsheet charts."""
     for series in found.series:
         for p in series.points:
-            yield {
-                "query": series.query,
-                "period": p.period,
-                "articles": p.articles,
-                "total": p.total,
-                "share": round(p.share, 6),
-            }
+            yield {"query": series.query, **_trend_point(p)}
+
+
+def _trend_point(p: TrendPoint) -> dict[str, Any]:
+    return {
+        "period": p.period,
+        "articles": p.articles,
+        "total": p.total,
+        "share": round(p.share, 6),
+    }
 
 
 def parsed_page_to_json(page: ParsedPage) -> dict[str, Any]:

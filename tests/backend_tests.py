@@ -416,7 +416,8 @@ class BackendTests:
               for n, t in enumerate(filler)),
         ]  # fmt: skip
         settings = _archive(engine, tmp_path, records)
-        found = related(engine.reader(settings), "story")
+        reader = engine.reader(settings)
+        found = related(reader, reader.article("story"))
         listed = [h.article_id for h in found.similar]
         assert listed[:2] == ["edited", "follow"], (listed, found.words)
         assert "story" not in listed and "copy" not in listed
@@ -444,3 +445,8 @@ class BackendTests:
         assert ids(search("进博会", aliases=False)) == ["short"]
         assert set(ids(search("中国国际进口博览会"))) == {"short", "full", "body"}
         assert set(ids(search("进博会 展商"))) == {"short", "full"}
+
+    def test_updated_is_the_last_commit_without_counting(self, engine, seed):
+        """What a feed poll asks: the same time `stats` reports, by a cheaper path."""
+        reader = engine.reader(seed)
+        assert reader.updated() is not None and reader.updated() == reader.stats().updated

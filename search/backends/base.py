@@ -72,6 +72,10 @@ class ArchiveReader(Protocol):
 
     def stats(self) -> IndexStats: ...
 
+    def updated(self) -> datetime.datetime | None:
+        """When an import last committed (`stats().updated`, without counting anything)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -138,7 +138,8 @@ def article(article_id: str) -> ResponseReturnValue:
 @api.get("/articles/<article_id>/related")
 def related_articles(article_id: str) -> ResponseReturnValue:
     """相关报道: the most similar articles, and the same list by date (the story over time)."""
-    return jsonify(related_to_json(related(archive(), article_id)))
+    reader = archive()
+    return jsonify(related_to_json(related(reader, reader.article(article_id))))
 
 
 @api.get("/dates")

@@ -47,15 +47,12 @@ def period(period: str) -> ResponseReturnValue:
 def _calendar_page(period: str | None) -> ResponseReturnValue:
     """The papers' spans and counts; for a month, its days as a calendar."""
     paper = _paper()
-    days = archive_browse.of_paper(archive().calendar(), paper)
-    if period:
-        days = [d for d in days if d.date.isoformat().startswith(period)]
+    papers_days = archive_browse.of_paper(archive().calendar(), paper)
+    days = [d for d in papers_days if d.date.isoformat().startswith(period or "")]
     month = around = None
     if period and len(period) == 7:
         year, number = (int(x) for x in period.split("-"))
-        months = sorted(
-            {c.date.isoformat()[:7] for c in archive_browse.of_paper(archive().calendar(), paper)}
-        )
+        months = sorted({c.date.isoformat()[:7] for c in papers_days})
         around = (
             max((m for m in months if m < period), default=None),
             min((m for m in months if m > period), default=None),

@@ -29,48 +29,27 @@ FILTERS = ("by", "from", "to", "section", "author", "y")
 @trend_views.get("/trend")
 def trend_page() -> ResponseReturnValue:
     queries = [q for q in request.args.getlist("q") if q.strip()]
-    form = {k: request.args.get(k, "") for k in FILTERS}
-    found = chart = link = None
-    if queries:
-        found = trends.trend(archive(), *params.trend_params(queries, request.args))
-        filters: dict[str, Any] = {
-            k: v for k, v in form.items() if v and k in ("section", "author")
-        }
+    if not queries:
+        return _page(queries)
+    found = trends.trend(archive(), *params.trend_params(queries, request.args))
+    filters: dict[str, Any] = {k: v for k in ("section", "author") if (v := request.args.get(k))}
 
-        def point_link(series: int, period: str) -> str:
-            query = found.series[series].query if found else ""
-            return url_for(
-                "views.search_page", **{**filters, "q": query, "from": period, "to": period}
-            )
+    def point_link(series: int, period: str) -> str:
+        query = found.series[series].query
+        return url_for("views.search_page", **{**filters, "q": query, "from": period, "to": period})
 
-        chart = line_chart(found, share=form["y"] != "count", link=point_link)
-        link = point_link
-    slots = queries + [""] * max(0, min(3, TREND_QUERIES) - len(queries))
-    return render_template(
-        "trend.html",
-        found=found,
-        chart=chart,
-        form=form,
-        slots=slots,
-        queries=queries,
-        link=link,
-    )
+    chart = line_chart(found, share=request.args.get("y") != "count", link=point_link)
+    return _page(queries, found=found, chart=chart, link=point_link)
 
 
 @trend_views.errorhandler(BaokuError)
 def trend_error(exc: BaokuError) -> ResponseReturnValue:
     """A bad query or date is said on the trend page itself, the form kept."""
+    return _page(request.args.getlist("q"), error=exc.message), exc.http_status
+
+
+def _page(queries: list[str], **shown: Any) -> str:
+    """The trend page: the form as filled in (at least 3 query boxes), and what was found."""
     form = {k: request.args.get(k, "") for k in FILTERS}
-    queries = request.args.getlist("q")
-    return (
-        render_template(
-            "trend.html",
-            found=None,
-            chart=None,
-            form=form,
-            slots=queries or [""],
-            queries=queries,
-            error=exc.message,
-        ),
-        exc.http_status,
-    )
+    slots = queries + [""] * max(0, min(3, TREND_QUERIES) - len(queries))
+    return render_template("trend.html", form=form, slots=slots, queries=queries, **shown)

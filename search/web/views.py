@@ -81,7 +81,7 @@ def feed() -> ResponseReturnValue:
         search_request(size=FEED_ENTRIES), sort="date", group="article", page=1, facets=False
     )
     reader = archive()
-    updated = (reader.stats().updated or datetime.datetime.now()).astimezone(datetime.UTC)
+    updated = (reader.updated() or datetime.datetime.now()).astimezone(datetime.UTC)
     feed_url = url_for("views.feed", _external=True, **form)
     response = Response(mimetype=MEDIA_TYPE)
     response.set_etag(etag(feed_url, updated))
@@ -137,5 +137,5 @@ def article_page(article_id: str) -> ResponseReturnValue:
         hits=hits,
         around=around,
         citation=gbt7714(Reference.of(found)),
-        related=related(archive(), article_id),
+        related=related(archive(), found),
     )

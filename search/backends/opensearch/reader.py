@@ -276,6 +276,9 @@ class OpenSearchReader:
             updated=updated,
         )
 
+    def updated(self) -> datetime.datetime | None:
+        return self.store.updated()
+
     def close(self) -> None:
         self.cluster.close()
 

@@ -292,11 +292,16 @@ class OpenSearchStore:
             files = self._client.count(
                 index=self.cluster.files, body={"query": {"term": {"kind": "file"}}}
             )["count"]
+        return files, self.updated()
+
+    def updated(self) -> datetime.datetime | None:
+        """When an import last committed (what `touch` recorded), one GET."""
+        with self.cluster.errors():
             try:
                 state = self._client.get(index=self.cluster.files, id=STATE_ID)["_source"]
             except NotFoundError:
-                return files, None
-        return files, datetime.datetime.fromisoformat(state["updated"])
+                return None
+        return datetime.datetime.fromisoformat(state["updated"])
 
     def batch(self) -> OpenSearchBatch:
         return OpenSearchBatch(self.cluster, self.settings, on_commit=self.touch)

@@ -22,7 +22,7 @@ from search.aliases import alias_table
 from search.analysis import normalize, squeeze
 from search.backends.whoosh.matching import Coded, Evaluator, Matches, Snapshot
 from search.backends.whoosh.postings import IndexView
-from search.backends.whoosh.store import open_index, stats
+from search.backends.whoosh.store import last_commit, open_index, stats
 from search.config import Settings
 from search.errors import ArticleNotFound
 from search.hits import article_from_stored, best_unit, build_hit
@@ -263,6 +263,9 @@ class WhooshReader:
 
     def stats(self) -> IndexStats:
         return stats(self._settings)
+
+    def updated(self) -> datetime.datetime | None:
+        return last_commit(self._settings.index_dir)
 
 
 def _by_frequency(
