@@ -2,11 +2,12 @@
 
 The archive writes 中国国际进口博览会 where a journalist types 进博会. A shipped
 table (`search/data/aliases.txt`) and an optional user file (`aliases_file`)
-group such names; a query term equal to any name of a group becomes an
-`Alias` node, which every engine matches as any of the names (each still an
-exact substring) and ranks as the typed term: the title tier and the
-togetherness bonus count a group as one term. "Quoted" terms, fields other
-than title:, and `aliases=false` / `--no-aliases` keep the text literal.
+group such names; a query term equal to any name of a group becomes an `Alias`
+node (an entity filter such as `org:北大` takes every name), which every engine
+matches as any of the names (each still an exact substring) and ranks as the
+typed term: the title tier and the togetherness bonus count a group as one
+term. "Quoted" terms, fields other than title:, and `aliases=false` /
+`--no-aliases` keep the text literal.
 
 The user file is read again when it changes (its mtime), so a newsroom adds a
 name without re-indexing: matching never depended on it.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +34,12 @@ class AliasTable:
 
     def names(self, text: str) -> tuple[str, ...]:
         return self.groups.get(text, ())
+
+    @cached_property
+    def canonical(self) -> dict[str, str]:
+        """Each name with aliases -> its group's first (full) name: what an entity facet
+        counts it under, so 北大 and 北京大学 are one entry."""
+        return {name: group[0] for name, group in self.groups.items()}
 
 
 def _read(text: str, groups: dict[str, tuple[str, ...]]) -> None:
@@ -69,13 +76,18 @@ def alias_table(user_file: Path | None) -> AliasTable:
 
 
 def expand(node: ql.Node, table: AliasTable) -> ql.Node:
-    """`node` with every unquoted term (or title: term) that has aliases as an `Alias`."""
+    """`node` with every unquoted term (or title: term) that has aliases as an `Alias`,
+    and every unquoted entity filter holding all its names."""
     if isinstance(node, ql.Text):
         names = table.names(node.text) if not node.literal and node.field in (None, "title") else ()
         if not names:
             return node
         others = tuple(n for n in names if n != node.text)
         return ql.Alias(node.text, others, node.field)
+    if isinstance(node, ql.Entity):
+        if node.literal:
+            return node
+        return ql.Entity(node.kind, tuple(dict.fromkeys([*node.names, *table.names(node.typed)])))
     if isinstance(node, ql.And):
         return ql.And(tuple(expand(i, table) for i in node.items))
     if isinstance(node, ql.Or):

@@ -3,6 +3,7 @@
     normalize(text)   full-width -> half-width, Latin lower case, traditional -> simplified
     exact_tokens()    every character and every overlapping character bigram (recall)
     word_tokens()     jieba precise-mode words with ordinal positions (ranking)
+    cut()             the jieba pieces both come from, which entities.py also reads
 
 Why this design: jieba's stock `ChineseAnalyzer` puts each token's character
 offset in `pos` and emits overlapping search-mode words, so Whoosh phrase
@@ -114,9 +115,20 @@ def exact_tokens(parts: Iterable[str]) -> Tokens:
     return runs
 
 
-def word_tokens(normalized: str) -> Tokens:
-    """jieba words at ordinal positions, punctuation and spaces left out."""
-    return [([w for w in segmenter().cut(normalized) if w.strip()], 0)]
+def cut(normalized: str) -> list[str]:
+    """jieba's precise-mode pieces of normalised text, spaces and punctuation included:
+    they join back into the text, so rules over words (entities.py) keep offsets."""
+    return list(segmenter().cut(normalized))
+
+
+def words(pieces: list[str]) -> list[str]:
+    """The pieces that are words: spaces left out."""
+    return [w for w in pieces if w.strip()]
+
+
+def word_tokens(pieces: list[str]) -> Tokens:
+    """jieba words at ordinal positions, spaces left out."""
+    return [(words(pieces), 0)]
 
 
 _user_dict: Path | None = None

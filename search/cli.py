@@ -36,6 +36,7 @@ from search.results import (
     article_to_json,
     csv_lines,
     dates_to_json,
+    facets_to_json,
     issue_to_json,
     parsed_page_to_json,
     related_to_json,
@@ -217,6 +218,15 @@ def _print_report(report: IndexReport, location: str) -> None:
     help="Only articles imported at or after this time (YYYY-MM-DD[THH:MM], local time "
     "unless a zone is given): what is new since a script last ran.",
 )
+@click.option("--person", help="Only articles that mention this person (a facet value).")
+@click.option("--place", help="Only articles that mention this place (a facet value).")
+@click.option("--org", help="Only articles that mention this organisation (a facet value).")
+@click.option(
+    "--facets",
+    "with_facets",
+    is_flag=True,
+    help="Also count sections, authors, people, places and organisations over all hits.",
+)
 @click.option("--no-aliases", is_flag=True, help="Take each term literally: no 简称/全称.")
 @click.option("--no-color", is_flag=True, help="Plain text even on a terminal.")
 @click.pass_context
@@ -232,22 +242,32 @@ def search_command(
     since: str | None,
     date_to: str | None,
     imported_since: str | None,
+    person: str | None,
+    place: str | None,
+    org: str | None,
+    with_facets: bool,
     no_aliases: bool,
     no_color: bool,
 ) -> None:
     """Search the index. Syntax: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ),
-    title: author: section: date:2024-01..2024-03."""
+    title: author: section: date:2024-01..2024-03, person: place: org: (who appears with
+    someone: `baoku search person:江泽民 --facets`)."""
     settings = _settings(ctx)
     archive = backend_for(settings).reader()
     params = {"q": query, "group": group, "sort": sort, "page": str(page), "size": str(limit)}
     if since and date_from:
         raise click.UsageError("give --from or --since, not both (they mean the same)")
     dates = {"from": date_from or since, "to": date_to, "imported_since": imported_since}
-    request = search_request({**params, **dates, "aliases": "false" if no_aliases else None})
+    named = {"person": person, "place": place, "org": org}
+    request = search_request(
+        {**params, **dates, **named, "aliases": "false" if no_aliases else None}, with_facets
+    )
     aliases = alias_table(settings.aliases_file)
     result = archive.search(request)
     if as_json:
         data = {**to_json(result), "explain": explain(request, aliases)}
+        if with_facets:
+            data["facets"] = facets_to_json(result.facets)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()

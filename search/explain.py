@@ -22,7 +22,8 @@ from search.analysis import normalize
 from search.models import SearchRequest
 
 _FIELD_WORDS = {None: "包含", "title": "标题包含", "author": "作者包含", "section": "栏目包含"}
-_OPERATORS = re.compile(r"\b(?:OR|AND|NOT)\b|\b(?:title|author|section|date):")
+ENTITY_WORDS = {"person": "人物", "place": "地点", "org": "机构"}  # what the page calls each kind
+_OPERATORS = re.compile(r"\b(?:OR|AND|NOT)\b|\b(?:title|author|section|date|person|place|org):")
 _NEEDS_QUOTES = re.compile(r'[\s()"：:]|^-|^(?:OR|AND|NOT)$', re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 
@@ -34,6 +35,10 @@ def query_text(node: ql.Node) -> str:
         quoted = node.literal if isinstance(node, ql.Text) else False
         text = f'"{text}"' if quoted or _NEEDS_QUOTES.search(text) else text
         return f"{node.field}:{text}" if node.field else text
+    if isinstance(node, ql.Entity):  # written as typed: the aliases are added again
+        text = node.typed
+        text = f'"{text}"' if node.literal or _NEEDS_QUOTES.search(text) else text
+        return f"{node.kind}:{text}"
     if isinstance(node, ql.Near):
         return f'"{node.first} {node.second}"~{node.distance}'
     if isinstance(node, ql.DateRange):
@@ -48,7 +53,8 @@ def query_text(node: ql.Node) -> str:
             and not (node.item.field)
         ):
             return f"-{inner}"  # a bare word: -新密
-        return f"NOT {inner}" if isinstance(node.item, ql.Text | ql.Near) else f"NOT ({inner})"
+        simple = isinstance(node.item, ql.Text | ql.Near | ql.Entity)
+        return f"NOT {inner}" if simple else f"NOT ({inner})"
     if isinstance(node, ql.Or):
         return "(" + " OR ".join(query_text(i) for i in node.items) + ")"
     return " ".join(
@@ -88,13 +94,18 @@ def describe(node: ql.Node) -> str:
     if isinstance(node, ql.Alias):
         others = "”或“".join(node.others)
         return f"{_FIELD_WORDS[node.field]}“{node.typed}”（或其别名“{others}”）"
+    if isinstance(node, ql.Entity):
+        others = "”或“".join(node.names[1:])
+        named = f"（或其别名“{others}”）" if others else ""
+        return f"提到{ENTITY_WORDS[node.kind]}“{node.typed}”{named}"
     if isinstance(node, ql.Near):
         return f"“{node.first}”与“{node.second}”相距不超过{node.distance}字"
     if isinstance(node, ql.DateRange):
         return _date_words(node.start, node.end)
     if isinstance(node, ql.Not):
         inner = describe(node.item)
-        return "不" + inner if isinstance(node.item, ql.Text | ql.Alias) else f"不满足（{inner}）"
+        plain = isinstance(node.item, ql.Text | ql.Alias | ql.Entity)
+        return "不" + inner if plain else f"不满足（{inner}）"
     if isinstance(node, ql.Or):
         return "（" + "或".join(describe(i) for i in node.items) + "）"
     return "（" + "并且".join(describe(i) for i in node.items) + "）"
@@ -127,6 +138,8 @@ def explain(request: SearchRequest, aliases: AliasTable | None = None) -> str:
         clauses.append(f"栏目为“{request.section}”")
     if request.author:
         clauses.append(f"作者为“{request.author}”")
+    for kind, name in request.entities():
+        clauses.append(f"提到{ENTITY_WORDS[kind]}“{name}”")
     if request.imported_since:
         clauses.append(f"{request.imported_since.isoformat(timespec='seconds')} 以后导入")
     folded = normalised_kinds(request.query)
@@ -159,13 +172,15 @@ class Chip:
 
 
 def chips(request: SearchRequest, params: dict[str, str]) -> list[Chip]:
-    """A chip per top-level query part and per filter (from, to, section, author)."""
+    """A chip per top-level query part and per filter (from, to, section, author, person,
+    place, org)."""
     node = ql.parse(request.query)
     found = []
     for index, part in enumerate(parts(node)):
         rest = without(node, index)
         found.append(Chip(describe(part), {**params, "q": rest} if rest else {}))
     labels = {"from": "起始日期", "to": "截止日期", "section": "栏目", "author": "作者"}
+    labels |= ENTITY_WORDS
     for key, label in labels.items():
         if params.get(key):
             found.append(

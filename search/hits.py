@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from search.models import Article, Hit, Paragraph
+from search.models import Article, Hit, Mention, Paragraph
 from search.snippets import find, make_snippet
 
 TITLE_UNIT = -1  # a hit's `paragraph` when the title is what matched
@@ -39,6 +39,7 @@ def stored_article(article: Article) -> dict[str, Any]:
         "continued_from": article.continued_from,
         "continuation_at": article.continuation_at,
         "imported": article.imported,
+        "mentions": [[m.kind, m.name, m.count] for m in article.mentions],
     }
 
 
@@ -61,6 +62,7 @@ def article_from_stored(stored: dict[str, Any]) -> Article:
         continued_from=stored.get("continued_from"),
         continuation_at=stored.get("continuation_at"),
         imported=stored.get("imported"),
+        mentions=tuple(Mention(kind, name, count) for kind, name, count in stored["mentions"]),
     )
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ParagraphKind = Literal["body", "subhead", "caption"]
+EntityKind = Literal["person", "place", "org"]
+ENTITY_KINDS: tuple[EntityKind, ...] = ("person", "place", "org")
 
 
 def imported_stamp(moment: datetime.datetime) -> str:
@@ -22,6 +24,15 @@ def imported_stamp(moment: datetime.datetime) -> str:
 class Paragraph:
     text: str
     kind: ParagraphKind = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person, place or organisation an article mentions (entities.py), once per article."""
+
+    kind: EntityKind
+    name: str  # normalised (简体, half-width), as a filter and a facet name it
+    count: int  # occurrences in the title and paragraphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +57,7 @@ class Article:
     continued_from: str | None = None  # a continuation's `（上接第一版）`, while it stands alone
     continuation_at: int | None = None  # joined: index of the first paragraph from `continued_on`
     imported: str | None = None  # when this version was imported: UTC, ISO 8601 to the second
+    mentions: tuple[Mention, ...] = ()  # found at import (analysed.py), never given by a file
 
     @property
     def issue_paper(self) -> str:
@@ -146,6 +158,11 @@ class Facets:
     sections: Counts
     authors: Counts
     months: Counts  # ("YYYY-MM", n) in date order: the timeline
+    # People, places, organisations mentioned: each name's aliases merged under its
+    # group's first name (aliases.py), an article counted once per entry.
+    persons: Counts = ()
+    places: Counts = ()
+    orgs: Counts = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +194,14 @@ class SearchRequest:
     facets: bool = False
     imported_since: datetime.datetime | None = None  # only articles imported at or after (UTC)
     aliases: bool = True  # widen terms to their other names (aliases.py)
+    person: str | None = None  # an exact person facet value: articles that mention them
+    place: str | None = None
+    org: str | None = None
+
+    def entities(self) -> tuple[tuple[EntityKind, str], ...]:
+        """The entity facet filters asked for, as (kind, name)."""
+        asked = ((kind, getattr(self, kind)) for kind in ENTITY_KINDS)
+        return tuple((kind, name) for kind, name in asked if name)
 
 
 @dataclass(frozen=True, slots=True)

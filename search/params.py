@@ -1,10 +1,11 @@
 """User-typed parameters -> a validated `SearchRequest`, the same for the CLI and the API.
 
 Both faces read the same names (`q`, `page`, `size`, `from`, `to`, `sort`,
-`group`, `section`, `author`, `imported_since`, `aliases`), the same limits
-(`limits.py`) and the same date parser (`querylang.parse_date`), so a request
-the CLI refuses is refused by the API with the same message, and every engine
-receives a request that is already valid.
+`group`, `section`, `author`, `person`, `place`, `org`, `imported_since`,
+`aliases`), the same limits (`limits.py`) and the same date parser
+(`querylang.parse_date`), so a request the CLI refuses is refused by the API
+with the same message, and every engine receives a request that is already
+valid.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ def search_request(params: Mapping[str, str | None], facets: bool = False) -> Se
         facets=facets,
         imported_since=timestamp_param(params.get("imported_since"), "imported_since"),
         aliases=switch(params.get("aliases"), "aliases"),
+        person=filter_value(params.get("person"), "person"),
+        place=filter_value(params.get("place"), "place"),
+        org=filter_value(params.get("org"), "org"),
     )
     validate(request)
     return request

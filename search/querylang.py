@@ -4,8 +4,9 @@
     "稳中向好 稳中有升"       phrase: occurs as written inside one paragraph or the title
     "郑州 公用"~5            both within 5 characters of each other in one paragraph
     郑州 OR 新郑  (a OR b) c  the implicit AND binds tighter: a b OR c is (a b) OR c
-    NOT 新密  -新密           exclusion
+    NOT 新密  -新密           exclusion (also of a field: -org:国务院)
     title:郑州 author:张立 section:"经济工作"   fields
+    person:江泽民 place:深圳 org:国务院       articles that mention them (entities.py)
     date:2024-01..2024-03 date:2024 date:..1998-01-15
 
 Lenient where a journalist's typing is merely untidy: an unclosed quote runs
@@ -28,6 +29,7 @@ from search.errors import BadParameter, BaokuError, QuerySyntaxError
 from search.limits import NEAR_DISTANCE, QUERY_CHARS, QUERY_NESTING, QUERY_TERMS
 
 TEXT_FIELDS = ("title", "author", "section")
+ENTITY_FIELDS = ("person", "place", "org")  # `models.ENTITY_KINDS`
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,20 @@ class Alias:
     @property
     def texts(self) -> tuple[str, ...]:
         return (self.typed, *self.others)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """`person:江泽民`: articles whose extracted people (places, organisations) include
+    any of `names`: the typed name first, then its aliases (`aliases.expand`)."""
+
+    kind: str  # one of ENTITY_FIELDS
+    names: tuple[str, ...]
+    literal: bool = dataclasses.field(default=False, compare=False)  # typed in quotes
+
+    @property
+    def typed(self) -> str:
+        return self.names[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +100,12 @@ class Not:
     item: Node
 
 
-Node = Text | Alias | Near | DateRange | And | Or | Not
+Node = Text | Alias | Entity | Near | DateRange | And | Or | Not
 
 _TOKEN = re.compile(
     r"""\s*(?:
       (?P<lpar>\() | (?P<rpar>\)) |
-      (?P<field>(?:title|author|section|date):)?
+      (?P<field>(?:title|author|section|date|person|place|org):)?
       (?:"(?P<phrase>[^"]*)(?:"|$)(?:~(?P<slop>\d+))? | (?P<word>[^\s()"]+))
       | (?P<stray>")
     )""",
@@ -145,22 +161,29 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
             if (
                 field is None
                 and word
-                and word.rstrip(":") in (*TEXT_FIELDS, "date")
+                and word.rstrip(":") in (*TEXT_FIELDS, *ENTITY_FIELDS, "date")
                 and word.endswith(":")
             ):
-                example = "2024-01..2024-03" if word == "date:" else "郑州"
+                example = _EXAMPLES.get(word, "郑州")
                 raise QuerySyntaxError(f"{word} needs a value, e.g. {word}{example}")
             if field is None and word in ("OR", "AND", "NOT", "|"):
                 tokens.append(("op", "OR" if word == "|" else word))
             elif field is None and word and word.startswith("-") and len(word) > 1:
                 tokens.append(("op", "NOT"))
-                tokens.append(("text", (None, word[1:], None, False)))
+                named, colon, value = word[1:].partition(":")  # -org:国务院 is NOT org:国务院
+                if colon and value and named in (*TEXT_FIELDS, *ENTITY_FIELDS, "date"):
+                    tokens.append(("text", (named, value, None, False)))
+                else:
+                    tokens.append(("text", (None, word[1:], None, False)))
             else:
                 quoted = match["phrase"] is not None
                 value = match["phrase"] if quoted else word
                 slop = min(int(match["slop"]), NEAR_DISTANCE) if match["slop"] else None
                 tokens.append(("text", (field, value, slop, quoted)))
     return tokens
+
+
+_EXAMPLES = {"date:": "2024-01..2024-03", "person:": "江泽民", "place:": "深圳", "org:": "国务院"}
 
 
 class _Parser:
@@ -244,6 +267,8 @@ class _Parser:
         if not text:
             return None
         self.text_count += 1
+        if field in ENTITY_FIELDS:
+            return Entity(field, (text,), quoted)
         return Text(text, field, quoted)
 
 
@@ -254,7 +279,7 @@ def _combine(kind: type[And] | type[Or], items: list[Node]) -> Node | None:
 
 
 def _has_positive_text(node: Node) -> bool:
-    if isinstance(node, Text | Alias | Near):
+    if isinstance(node, Text | Alias | Entity | Near):
         return True
     if isinstance(node, And):
         return any(_has_positive_text(i) for i in node.items)
@@ -317,6 +342,8 @@ def positive_texts(node: Node) -> list[str]:
         return [node.text] if node.field in (None, "title") else []
     if isinstance(node, Alias):
         return list(node.texts)
+    if isinstance(node, Entity):
+        return list(node.names)
     if isinstance(node, Near):
         return [node.first, node.second]
     if isinstance(node, And | Or):

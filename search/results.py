@@ -59,6 +59,7 @@ def article_to_json(article: Article, needles: list[str]) -> dict[str, Any]:
         **stored_article(article),
         "title_html": mark_all_html(article.title, needles),
         "paragraphs": paragraphs,
+        "mentions": [{"kind": m.kind, "name": m.name, "count": m.count} for m in article.mentions],
     }
 
 
@@ -223,13 +224,16 @@ def stats_to_json(stats: IndexStats) -> dict[str, Any]:
 
 def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
     if facets is None:
-        return {"section": [], "author": [], "month": []}
+        facets = Facets((), (), ())
     return {
         name: [{"value": value, "count": count} for value, count in counts]
         for name, counts in (
             ("section", facets.sections),
             ("author", facets.authors),
             ("month", facets.months),
+            ("person", facets.persons),
+            ("place", facets.places),
+            ("org", facets.orgs),
         )
     }
 

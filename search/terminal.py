@@ -12,7 +12,7 @@ import click
 
 from search.browse import Issue, PaperCoverage, page_label, weekday
 from search.ingest.pages import ParsedPage
-from search.models import Article, Hit, SearchResult, Snippet
+from search.models import Article, Facets, Hit, SearchResult, Snippet
 from search.snippets import mark_all, render
 from search.trends import Trend
 
@@ -37,7 +37,25 @@ def search_result(result: SearchResult, group: str, color: bool, explanation: st
     shown = first + len(result.hits)
     if shown < result.total:
         lines += ["", f"showing {first + 1}-{shown}; next: --page {result.page + 1}"]
+    if result.facets is not None:
+        lines += ["", *facet_lines(result.facets)]
     return "\n".join(lines)
+
+
+def facet_lines(facets: Facets) -> list[str]:
+    """One line per facet with values: `person: 江泽民 186 · 李鹏 35 …` (articles each)."""
+    named = {
+        "section": facets.sections,
+        "author": facets.authors,
+        "person": facets.persons,
+        "place": facets.places,
+        "org": facets.orgs,
+    }
+    return [
+        f"{name}: " + " · ".join(f"{value} {count}" for value, count in counts)
+        for name, counts in named.items()
+        if counts
+    ]
 
 
 def _hit(rank: int, hit: Hit, color: bool) -> str:

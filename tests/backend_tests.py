@@ -10,17 +10,24 @@ cluster alike; scores may differ, orders a user sees may not.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
+from support import CORPUS_DIR, SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
 
+from search.aliases import alias_table
+from search.analysed import analyse
+from search.analysis import normalize
 from search.backends import backend_for
 from search.config import Settings
 from search.errors import ArticleNotFound, QuerySyntaxError
-from search.models import SearchRequest
+from search.ingest.jsonl import Line, read_jsonl
+from search.limits import FACET_VALUES
+from search.models import Article, SearchRequest
 from search.related import related
 
 FILLER = "会议强调,要坚持稳中求进工作总基调,推动经济持续回升向好。"
@@ -58,6 +65,49 @@ FACETED = [
     }
     for n in range(30)
 ]
+
+
+NAMED_ARTICLES = 300
+XINHUA = [
+    {"id": "xinhua-short", "title": "港澳新闻", "paragraphs": ["新华社发布消息，全文如下。"]},
+    {"id": "xinhua-full", "title": "港澳新闻", "paragraphs": ["新华通讯社发布消息，全文如下。"]},
+    {
+        "id": "xinhua-both",
+        "title": "港澳新闻",
+        "paragraphs": ["新华通讯社发布消息。", "新华社随后播发全文。"],
+    },
+]
+
+
+@dataclass(frozen=True)
+class Named:
+    """An archive of real articles, and each article's entities as the import found them."""
+
+    search: SearchFn
+    articles: list[Article]
+
+    def mentioning(self, kind: str, name: str) -> set[str]:
+        return {
+            a.id
+            for a in self.articles
+            if any(m.kind == kind and m.name == name for m in a.mentions)
+        }
+
+    def facet(self, kind: str, matching: set[str]) -> tuple[tuple[str, int], ...]:
+        """The top names of `kind` over the `matching` articles, counted by brute force,
+        aliases merged under their group's first name."""
+        canonical = alias_table(None).canonical
+        counts: Counter[str] = Counter()
+        for article in self.articles:
+            if article.id in matching:
+                counts.update(
+                    {canonical.get(m.name, m.name) for m in article.mentions if m.kind == kind}
+                )
+        return tuple(sorted(counts.items(), key=lambda p: (-p[1], p[0]))[:FACET_VALUES])
+
+
+def _text(article: Article) -> str:
+    return " ".join([article.title, *article.authors, *(p.text for p in article.paragraphs)])
 
 
 def _archive(engine: Engine, folder: Path, records: list[dict]) -> Settings:
@@ -445,6 +495,71 @@ class BackendTests:
         assert ids(search("进博会", aliases=False)) == ["short"]
         assert set(ids(search("中国国际进口博览会"))) == {"short", "full", "body"}
         assert set(ids(search("进博会 展商"))) == {"short", "full"}
+
+    # -- who and where: entity filters and facets ------------------------------------------
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def named(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Named:
+        """Real articles (the first of People's Daily 1998) and three that name 新华社 by
+        its short name, its full name, or both (one alias group)."""
+        folder = tmp_path_factory.mktemp("named")
+        lines = (CORPUS_DIR / "pd1998.jsonl").read_text("utf-8").splitlines()[:NAMED_ARTICLES]
+        records = [json.loads(line) for line in lines] + XINHUA
+        settings = _archive(engine, folder, records)
+        articles = [
+            analyse(line.item).article
+            for line in read_jsonl(folder / "records.jsonl")
+            if isinstance(line, Line) and isinstance(line.item, Article)
+        ]
+        return Named(engine.search(settings), articles)
+
+    def test_an_entity_filter_finds_exactly_the_articles_that_mention_it(self, named):
+        for kind, name in (("person", "江泽民"), ("place", "香港"), ("org", "国务院")):
+            expected = named.mentioning(kind, name)
+            assert len(expected) > 3, (kind, name)
+            found = named.search(f"{kind}:{name}", size=1000)
+            assert set(ids(found)) == expected and found.total == len(expected)
+            by_param = named.search("中国", size=1000, **{kind: name})
+            assert set(ids(by_param)) == set(ids(named.search(f"中国 {kind}:{name}", size=1000)))
+            assert all(name in h.snippet.text for h in found.hits if h.paragraph >= 0)
+        everything = {a.id for a in named.articles if "中国" in normalize(_text(a))}
+        without = named.search("中国 -person:江泽民", size=1000)
+        assert set(ids(without)) == everything - named.mentioning("person", "江泽民")
+        units = named.search("person:江泽民", group="paragraph", size=1000)
+        assert {h.article_id for h in units.hits} == named.mentioning("person", "江泽民")
+
+    def test_entity_facets_count_every_matching_article(self, named):
+        """Against a brute-force count over the same articles' extracted entities."""
+        for query in ("中国", "person:江泽民"):
+            found = named.search(query, size=1, facets=True)
+            matching = set(ids(named.search(query, size=1000)))
+            assert found.total == len(matching) and found.facets is not None
+            for kind, counts in (
+                ("person", found.facets.persons),
+                ("place", found.facets.places),
+                ("org", found.facets.orgs),
+            ):
+                assert counts == named.facet(kind, matching), (query, kind)
+
+    def test_who_appears_with_someone(self, named):
+        """The person facet of `person:X`: X in every article, then who appears with X."""
+        found = named.search("person:江泽民", size=1, facets=True)
+        assert found.facets is not None
+        assert found.facets.persons[0] == ("江泽民", found.total)
+        assert "邓小平" in dict(found.facets.persons)
+
+    def test_an_entity_facet_merges_aliases_and_the_filter_takes_them_all(self, named):
+        found = named.search("港澳 新闻", size=10, facets=True)
+        assert found.facets is not None
+        assert dict(found.facets.orgs)["新华通讯社"] == 3  # 新华社, the full name, both
+        assert "新华社" not in dict(found.facets.orgs)
+        assert set(ids(named.search("港澳 org:新华社"))) == {
+            "xinhua-short",
+            "xinhua-full",
+            "xinhua-both",
+        }
+        assert set(ids(named.search('港澳 org:"新华社"'))) == {"xinhua-short", "xinhua-both"}
 
     def test_updated_is_the_last_commit_without_counting(self, engine, seed):
         """What a feed poll asks: the same time `stats` reports, by a cheaper path."""

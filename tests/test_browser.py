@@ -510,3 +510,38 @@ def test_trend_page_draws_each_query_and_links_its_points(browser, xwlb):
     first_year = [r for r in xwlb.records if r["date"].startswith(str(TREND_YEARS[0]))]
     expected = Archive(xwlb.base, first_year).containing("习近平")
     assert f"共 {expected} 篇" in browser.find_element(By.CSS_SELECTOR, "p.summary").text
+
+
+def test_an_entity_facet_filters_and_an_article_links_its_people(browser, xwlb):
+    """Who appears with 习近平: the person facet of the results; a click keeps exactly the
+    articles counted, and an article's 文中提到 leads to everything that mentions someone."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(xwlb.base + "/?q=person:习近平")
+    facets = browser.find_element(By.CSS_SELECTOR, "aside.facets")
+    headings = [h.text for h in facets.find_elements(By.TAG_NAME, "h3")]
+    assert {"人物", "地点", "机构"} <= set(headings)
+    people = facets.find_elements(By.XPATH, "./h3[.='人物']/following-sibling::ul[1]/li")
+    first = people[0].find_element(By.TAG_NAME, "a").text
+    total = browser.find_element(By.CSS_SELECTOR, "p.summary").text.split()[1]
+    assert first == "习近平" and people[0].find_element(By.CSS_SELECTOR, ".count").text == total
+    other = people[1]
+    name, count = (
+        other.find_element(By.TAG_NAME, "a").text,
+        other.find_element(By.CSS_SELECTOR, ".count").text,
+    )
+    browser.save_screenshot(str(SHOTS / "entity-facets.png"))
+    _follow(browser, other.find_element(By.TAG_NAME, "a"))
+    assert _query(browser.current_url)["person"] == name
+    summary = browser.find_element(By.CSS_SELECTOR, "p.summary").text
+    assert summary.startswith(f"共 {count} 篇，") and f"人物：{name}" in summary
+    assert f"提到人物“{name}”" in browser.find_element(By.CSS_SELECTOR, "p.explain").text
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "ol.hits h2 a"))
+    mentions = browser.find_element(By.CSS_SELECTOR, "section.mentions")
+    names = [a.text for a in mentions.find_elements(By.CSS_SELECTOR, "dd a")]
+    assert "习近平" in names and name in names
+    browser.save_screenshot(str(SHOTS / "entity-article.png"))
+    link = next(a for a in mentions.find_elements(By.CSS_SELECTOR, "dd a") if a.text == name)
+    _follow(browser, link)
+    assert _query(browser.current_url)["q"] == f"person:{name}"
+    assert int(browser.find_element(By.CSS_SELECTOR, "p.summary").text.split()[1]) >= int(count)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from support import build_index, write_jsonl
 
+from search.aliases import alias_table
 from search.explain import chips, explain, refined
 from search.models import SearchRequest
 from search.querylang import parse
@@ -29,10 +30,19 @@ from search.web import create_app
         ("鄭州 環衛", "包含“郑州”并且包含“环卫”；繁体已归一"),
         ("４Ｓ店 ABC", "包含“4s店”并且包含“abc”；全角、大写已归一"),
         ("“郑州 公用”", "包含“郑州公用”"),  # the quotes an IME types are syntax, not text
+        ("person:江泽民 place:香港", "提到人物“江泽民”并且提到地点“香港”"),
+        ("港口 -org:国务院", "包含“港口”，不提到机构“国务院”"),
     ],
 )
 def test_each_query_form_is_stated_in_plain_chinese(query, said):
     assert explain(SearchRequest(query)) == said
+
+
+def test_an_entity_filter_names_its_aliases_unless_quoted():
+    table = alias_table(None)
+    assert explain(SearchRequest("org:北大"), table) == "提到机构“北大”（或其别名“北京大学”）"
+    assert explain(SearchRequest('org:"北大"'), table) == "提到机构“北大”"
+    assert explain(SearchRequest("港口", person="江泽民")) == "包含“港口”；提到人物“江泽民”"
 
 
 def test_filters_are_stated_too():

@@ -457,8 +457,8 @@ def test_hostile_queries_are_answered_or_refused_in_one_line(seed_index, name):
 
 
 def test_an_index_from_an_older_baoku_asks_to_be_rebuilt(runner, tmp_path):
-    """0.3.0 added fields (paper_key, imported): an older index is named and refused,
-    never half-read (a missing column would be a 500 on /browse)."""
+    """0.3.0 added fields (paper_key, imported), 0.4.0 the entity columns: an older index
+    is named and refused, never half-read (a missing column would be a 500 on /browse)."""
     from whoosh import fields as whoosh_fields
     from whoosh import index as whoosh_index
 
@@ -466,11 +466,13 @@ def test_an_index_from_an_older_baoku_asks_to_be_rebuilt(runner, tmp_path):
     from search.cli import cli
 
     old = build_schema()
-    kept = {n: old[n] for n in old.names() if n not in ("paper_key", "imported")}
+    added = ("paper_key", "imported", "person_key", "place_key", "org_key")
+    kept = {n: old[n] for n in old.names() if n not in added}
     index_dir = tmp_path / "index"
     index_dir.mkdir()
     whoosh_index.create_in(str(index_dir), whoosh_fields.Schema(**kept))
     out = runner.invoke(cli, ["--index", str(index_dir), "search", "郑州"])
     assert out.exit_code == 1
-    assert "built by an older baoku (it has no imported, paper_key)" in out.output
+    missing = "imported, org_key, paper_key, person_key, place_key"
+    assert f"built by an older baoku (it has no {missing})" in out.output
     assert "run `baoku index` to rebuild it" in out.output

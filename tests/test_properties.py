@@ -27,7 +27,19 @@ from search.errors import BaokuError
 from search.explain import explain, query_text
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
 from search.models import Article, SearchRequest
-from search.querylang import TEXT_FIELDS, And, DateRange, Near, Node, Not, Or, Text, parse
+from search.querylang import (
+    ENTITY_FIELDS,
+    TEXT_FIELDS,
+    And,
+    DateRange,
+    Entity,
+    Near,
+    Node,
+    Not,
+    Or,
+    Text,
+    parse,
+)
 
 
 def deterministic(max_examples: int) -> settings:
@@ -50,6 +62,7 @@ _QUERY_PIECES = st.sampled_from(
     [
         "OR", "AND", "NOT", "|", "-", "(", ")", '"', ":", "~", "~5", "~0", "~" + "9" * 25,
         "title:", "author:", "section:", "date:", "date:2024", "date:2024-02", "date:..1998-01-15",
+        "person:", "place:", "org:",
         "date:2024-01..2024-03", "date:2024-03..2024-01", "date:2024-13", "date:0000", "..",
         "“", "”", "＂", "（", "）", "：", "－", " ", "  ", "\t", "\n", "\u3000", "\u2028", "\x00",
         "郑州", "新密", "铜", "47.6亿元", "４Ｓ店", "無廢城市", "1136", "２０２４", "٢٠٢٤",
@@ -86,6 +99,9 @@ def _check_node(node: Node) -> None:
     if isinstance(node, Text):
         assert node.text and node.text == squeeze(node.text), node
         assert node.field in (None, *TEXT_FIELDS), node
+    elif isinstance(node, Entity):
+        assert node.kind in ENTITY_FIELDS and len(node.names) == 1, node
+        assert node.typed and node.typed == squeeze(node.typed), node
     elif isinstance(node, Near):
         assert node.first and node.second and node.distance >= 0, node
     elif isinstance(node, DateRange):
@@ -100,6 +116,7 @@ def _check_node(node: Node) -> None:
 @deterministic(1500)
 @given(QUERIES)
 @example('"郑州 公用"~5 (新郑 OR 新密) -新密 title:"经济" date:2024-01..2024-03')
+@example('person:江泽民 -place:"香 港" (org:北大 OR org:清华)')
 @example("（" * 40 + "郑州")
 def test_any_query_is_a_tree_or_one_clear_error(query: str) -> None:
     """Whatever a journalist types is either searched or refused with a message (exit 2 /

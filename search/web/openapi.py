@@ -18,6 +18,7 @@ from search.limits import (
     TREND_QUERIES,
     Limit,
 )
+from search.models import ENTITY_KINDS
 from search.params import GROUPS, SORTS
 from search.results import EXPORT_FORMATS
 from search.trends import TREND_BY
@@ -52,10 +53,12 @@ def _integer(limit: Limit) -> dict[str, Any]:
 
 
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
+_FILTER = {"type": "string", "maxLength": FILTER_CHARS}
 _SEARCH_PARAMS = [
     _param(
         "q",
-        'Query: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ), title: author: section: date:',
+        'Query: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ), title: author: section: '
+        "date: person: place: org:",
         {"type": "string", "maxLength": QUERY_CHARS},
         True,
     ),
@@ -66,7 +69,11 @@ _SEARCH_PARAMS = [
     _param(
         "section", "Exact section (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}
     ),
-    _param("author", "Exact author (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}),
+    _param("author", "Exact author (a facet value)", _FILTER),
+    *(
+        _param(kind, f"Articles mentioning this {noun} (a facet value; aliases too)", _FILTER)
+        for kind, noun in (("person", "person"), ("place", "place"), ("org", "organisation"))
+    ),
     _param(
         "imported_since",
         "Only articles imported at or after this time (ISO 8601; local time without a zone)",
@@ -447,7 +454,10 @@ def openapi_spec() -> dict[str, Any]:
                         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "facets": {
                             "type": "object",
-                            "properties": {"section": _COUNT, "author": _COUNT, "month": _COUNT},
+                            "properties": {
+                                name: _COUNT
+                                for name in ("section", "author", "month", "person", "place", "org")
+                            },
                         },
                     },
                 },
@@ -480,6 +490,16 @@ def openapi_spec() -> dict[str, Any]:
                             "nullable": True,
                             "description": "Joined jump: index of the first paragraph "
                             "printed on `continued_on`.",
+                        },
+                        "mentions": {
+                            "type": "array",
+                            "description": "The people, places and organisations it mentions",
+                            "items": _object(
+                                ("kind", "name", "count"),
+                                kind={"type": "string", "enum": list(ENTITY_KINDS)},
+                                name=_STRING,
+                                count=_INTEGER,
+                            ),
                         },
                         "paragraphs": {
                             "type": "array",

@@ -17,18 +17,34 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from search import querylang as ql
 from search.citations import Reference, gbt7714
 from search.errors import BaokuError
-from search.explain import chips, explain, refined
+from search.explain import ENTITY_WORDS, chips, explain, query_text, refined
 from search.feed import MEDIA_TYPE, atom, etag
 from search.limits import FEED_ENTRIES, PAGE_SIZE
+from search.models import ENTITY_KINDS
 from search.related import related
 from search.results import article_to_json, facets_to_json, to_json
 from search.web.api import aliases, archive, permalink, query_needles, search_request
 from search.web.charts import timeline_svg
 
 views = Blueprint("views", __name__)
-FORM_FIELDS = ("q", "from", "to", "sort", "group", "section", "author")
+FORM_FIELDS = ("q", "from", "to", "sort", "group", "section", "author", *ENTITY_KINDS)
+
+
+@views.app_template_global()
+def facet_names(entities_only: bool = False) -> tuple[tuple[str, str], ...]:
+    """The facets a results page lists and filters by (the entity kinds an article view
+    lists), each with its name on the page."""
+    entities = tuple(ENTITY_WORDS.items())
+    return entities if entities_only else (("section", "版面"), ("author", "作者"), *entities)
+
+
+@views.app_template_global()
+def entity_query(kind: str, name: str) -> str:
+    """The query for articles that mention `name` (`person:江泽民`), quoted where needed."""
+    return query_text(ql.Entity(kind, (name,)))
 
 
 @views.app_template_global()

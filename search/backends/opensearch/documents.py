@@ -20,8 +20,9 @@ import hashlib
 import json
 from typing import Any
 
-from search.analysis import normalize, squeeze, word_tokens
-from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
+from search import analysed
+from search.analysis import normalize, squeeze, words
+from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, UNIT
 from search.hits import TITLE_UNIT, stored_article
 from search.limits import QUERY_CHARS
 from search.models import Article
@@ -38,29 +39,24 @@ def base_id(article_id: str) -> str:
     return _SEPARATOR + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
 
 
-def title_parts(article: Article) -> list[str]:
-    """Title and subtitle, normalised: the title unit's parts (as schema.article_documents)."""
-    return [normalize(t) for t in article.title_parts()]
-
-
-def _words(text: str) -> list[str]:
+def _words(pieces: tuple[str, ...]) -> list[str]:
     """Distinct jieba words of a unit (a keyword field counts each once anyway).
 
     A word longer than a query can be never equals one, and would only risk
     Lucene's term-size limit.
     """
-    words = (w for run, _ in word_tokens(text) for w in run)
-    return list(dict.fromkeys(w for w in words if len(w) <= QUERY_CHARS))
+    return list(dict.fromkeys(w for w in words(list(pieces)) if len(w) <= QUERY_CHARS))
 
 
 def actions(article: Article, index: str) -> list[dict[str, Any]]:
     """The bulk `index` actions of one article: its parent first, then its units."""
+    found = analysed.analyse(article)
+    article = found.article
     base = base_id(article.id)
     common: dict[str, Any] = {"article_id": article.id, "origin": article.origin}
     if article.date:
         common["date"] = article.date.isoformat()
-    parts = title_parts(article)
-    squeezed_parts = [squeeze(p) for p in parts]
+    squeezed_parts = [squeeze(normalize(t)) for t in article.title_parts()]
     parent: dict[str, Any] = {
         **common,
         JOIN: ARTICLE,
@@ -80,15 +76,18 @@ def actions(article: Article, index: str) -> list[dict[str, Any]]:
     names = [a.replace(",", " ") for a in article.authors]
     if any(names):
         parent["authors"] = [n for n in names if n]
+    for kind, field in ENTITY_FIELDS.items():
+        mentioned = [m.name.replace(",", " ") for m in article.mentions if m.kind == kind]
+        if mentioned:
+            parent[field] = mentioned
     docs = [(base, parent)]
     child = {**common, JOIN: {"name": UNIT, "parent": base}}
-    if parts:
-        title = {"unit": TITLE_UNIT, "exact": squeezed_parts, "words": _words(" ".join(parts))}
-        docs.append((f"{base}{_SEPARATOR}{TITLE_UNIT}", {**child, **title}))
-    for number, paragraph in enumerate(article.paragraphs):
-        text = normalize(paragraph.text)
-        unit = {"unit": number, "exact": squeeze(text), "words": _words(text)}
-        docs.append((f"{base}{_SEPARATOR}{number}", {**child, **unit}))
+    for unit in found.units:
+        exact: str | list[str] = (
+            squeezed_parts if unit.number == TITLE_UNIT else squeeze(unit.parts[0])
+        )
+        source = {"unit": unit.number, "exact": exact, "words": _words(unit.pieces)}
+        docs.append((f"{base}{_SEPARATOR}{unit.number}", {**child, **source}))
     return [
         {
             "_index": index,

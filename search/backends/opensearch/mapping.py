@@ -38,6 +38,8 @@ from search.limits import DEEPEST_HIT
 ARTICLE, UNIT = "article", "unit"  # the join's relation names
 JOIN = "join"
 PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
+# The parent's keyword arrays of the names an article mentions (entities.py).
+ENTITY_FIELDS = {"person": "persons", "place": "places", "org": "orgs"}
 
 # One primary shard: has_child scores a parent with its children's BM25, which
 # Lucene computes with the shard's own term statistics even under
@@ -111,6 +113,7 @@ def articles_index(shards: int = SHARDS) -> dict[str, Any]:
                 "paper_key": {"type": "keyword"},  # `Article.issue_paper`, for /browse
                 "imported": {"type": "date", "format": "strict_date_optional_time"},
                 "authors": {"type": "keyword"},
+                **{field: {"type": "keyword"} for field in ENTITY_FIELDS.values()},
                 "ptitle": _exact(),
                 "pauthor": _exact(),
                 "psection": _exact(),

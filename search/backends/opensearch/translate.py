@@ -54,7 +54,7 @@ from typing import Any
 from search import querylang as ql
 from search.aliases import AliasTable
 from search.analysis import exact_grams
-from search.backends.opensearch.mapping import ARTICLE, JOIN, PARENT_FIELD, UNIT
+from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, PARENT_FIELD, UNIT
 from search.limits import FACET_VALUES
 from search.models import Facets, SearchRequest, imported_stamp
 from search.ranking import (
@@ -71,6 +71,13 @@ Query = dict[str, Any]
 # With more than one shard, every shard must return every value it has for a
 # facet to be exact, not its top few (terms aggregations are per shard).
 FACET_SHARD_VALUES = 10_000
+# An entity facet's terms: each name an article mentions under its alias group's first
+# name, once per article (北大 and 北京大学 in one article count it once).
+_MERGED = """
+Set names = new HashSet();
+for (def name : doc[params.field]) { names.add(params.canonical.getOrDefault(name, name)); }
+return new ArrayList(names);
+"""
 
 # 1 when the title holds every top-level term under one of its names (an alias group).
 _TIER = """
@@ -159,6 +166,9 @@ def translate(node: ql.Node, group: str) -> Query:
         return {"bool": {"must_not": [translate(node.item, group)]}}
     if isinstance(node, ql.DateRange):
         return {"bool": {"filter": [date_range(node)]}}  # score 0, as date_parents
+    if isinstance(node, ql.Entity):  # a filter, score 0: ranking.mentioned adds the text
+        named = {"terms": {ENTITY_FIELDS[node.kind]: list(node.names)}}
+        return {"bool": {"filter": [named if article else has_parent(named, score=False)]}}
     if isinstance(node, ql.Near):
         return has_child(near(node)) if article else near(node)
     if isinstance(node, ql.Alias):  # any of the names: matched and scored as an OR
@@ -188,10 +198,11 @@ class Plan:
 
     request: SearchRequest
     node: ql.Node  # the parsed query with the request's date range
+    canonical: dict[str, str]  # alias -> its group's first name, for the entity facets
 
     @classmethod
     def of(cls, request: SearchRequest, aliases: AliasTable) -> Plan:
-        return cls(request, query_tree(request, aliases))
+        return cls(request, query_tree(request, aliases), aliases.canonical)
 
     @property
     def article(self) -> bool:
@@ -264,17 +275,19 @@ class Plan:
                 self.request.section,
                 self.request.author,
                 self.request.imported_since,
+                self.request.entities(),
             )
         )
         return "baoku-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     def facet_aggs(self, shards: int) -> dict[str, Any]:
-        """Sections and authors (top FACET_VALUES by count, then name) and every month;
-        in paragraph mode counted over the articles of the matching units (`parent`)."""
+        """Sections, authors, people, places and organisations (top FACET_VALUES by count,
+        then name) and every month; in paragraph mode counted over the articles of the
+        matching units (`parent`)."""
 
-        def top(field: str) -> dict[str, Any]:
+        def top(source: dict[str, Any]) -> dict[str, Any]:
             terms: dict[str, Any] = {
-                "field": field,
+                **source,
                 "size": FACET_VALUES,
                 "order": [{"_count": "desc"}, {"_key": "asc"}],
             }
@@ -282,9 +295,14 @@ class Plan:
                 terms["shard_size"] = FACET_SHARD_VALUES
             return {"terms": terms}
 
+        def merged(field: str) -> dict[str, Any]:
+            params = {"field": field, "canonical": self.canonical}
+            return {"script": {"lang": "painless", "source": _MERGED, "params": params}}
+
         aggs = {
-            "sections": top("section_key"),
-            "authors": top("authors"),
+            "sections": top({"field": "section_key"}),
+            "authors": top({"field": "authors"}),
+            **{field: top(merged(field)) for field in ENTITY_FIELDS.values()},
             "months": {
                 "date_histogram": {
                     "field": "date",
@@ -308,4 +326,7 @@ class Plan:
             sections=counts("sections"),
             authors=counts("authors"),
             months=counts("months", "key_as_string"),
+            persons=counts(ENTITY_FIELDS["person"]),
+            places=counts(ENTITY_FIELDS["place"]),
+            orgs=counts(ENTITY_FIELDS["org"]),
         )

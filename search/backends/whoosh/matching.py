@@ -30,6 +30,7 @@ import numpy as np
 from search import querylang as ql
 from search.analysis import exact_grams
 from search.backends.whoosh.postings import LENGTH_FIELDS, IndexView, Segment
+from search.backends.whoosh.schema import ENTITY_COLUMNS
 from search.models import DayCount
 from search.ranking import AUTHOR_BOOST, TITLE_BOOST, TOGETHER_BOOST, WORD_BOOST
 
@@ -155,6 +156,7 @@ class Snapshot:
         self.all_parents = all_parents
         self.is_title = np.zeros(self.size, dtype=bool)
         self.is_title[joined(lambda s, o: s.titles + o)] = True
+        self._mentions: dict[str, Coded] = {}
 
     # Columns are read on first use: a CLI search that neither sorts by date nor
     # counts facets never pays for them (0.1-0.2 s each on the full corpus).
@@ -201,16 +203,24 @@ class Snapshot:
     def sections(self) -> Coded:
         return _coded(self._column("section_key"))
 
-    @cached_property
-    def authors(self) -> Coded:
-        """Author codes of all rows end to end; row r's are codes[start[r]:start[r + 1]]."""
+    def _names(self, column: str) -> Coded:
+        """A comma-joined names column as codes of all rows end to end; row r's are
+        codes[start[r]:start[r + 1]]."""
         # Each name once per article: a byline that lists a name twice is one article.
-        names = [
-            list(dict.fromkeys(n for n in v.split(",") if n)) for v in self._column("author_key")
-        ]
+        names = [list(dict.fromkeys(n for n in v.split(",") if n)) for v in self._column(column)]
         coded = _coded([n for row in names for n in row])
         start = np.concatenate([[0], np.cumsum([len(r) for r in names])]).astype(np.int64)
         return Coded(coded.names, coded.codes, start)
+
+    @cached_property
+    def authors(self) -> Coded:
+        return self._names("author_key")
+
+    def mentions(self, kind: str) -> Coded:
+        """The names of an entity kind per row (`schema.ENTITY_COLUMNS`), read on first use."""
+        if kind not in self._mentions:
+            self._mentions[kind] = self._names(ENTITY_COLUMNS[kind])
+        return self._mentions[kind]
 
     @cached_property
     def calendar(self) -> tuple[DayCount, ...]:
@@ -252,11 +262,13 @@ class Snapshot:
         chosen[parents] = True
         return self.units[chosen[self.parent_of[self.units]]]
 
-    def rows_with(self, coded: Coded, name: str) -> np.ndarray:
-        """Row mask: articles whose column (section, author) holds exactly `name`."""
+    def rows_with(self, coded: Coded, *names: str) -> np.ndarray:
+        """Row mask: articles whose column (section, author, entity) holds exactly one of
+        `names`."""
         mask = np.zeros(self.row_count, dtype=bool)
-        if name in coded.index:
-            hits = np.flatnonzero(coded.codes == coded.index[name])
+        codes = [coded.index[name] for name in names if name in coded.index]
+        if codes:
+            hits = np.flatnonzero(np.isin(coded.codes, codes))
             mask[hits if coded.start is None else coded.row_of(hits)] = True
         return mask
 
@@ -381,6 +393,10 @@ class Evaluator:
             return _without(self.universe(), self.run(node.item))
         if isinstance(node, ql.DateRange):
             return self.lift_parents(self.date_parents(node))
+        if isinstance(node, ql.Entity):  # a filter, score 0: ranking.mentioned adds the text
+            rows = self.snap.rows_with(self.snap.mentions(node.kind), *node.names)
+            docs = self.snap.parents_where(rows)
+            return self.lift_parents(Matches(docs, np.zeros(len(docs))))
         if isinstance(node, ql.Near):
             return self.lift_units(self.near(node))
         if isinstance(node, ql.Alias):  # any of the names: matched and scored as an OR

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search import querylang as ql
-from search.aliases import alias_table
+from search.aliases import AliasTable, alias_table
 from search.analysis import normalize, squeeze
 from search.backends.whoosh.matching import Coded, Evaluator, Matches, Snapshot
 from search.backends.whoosh.postings import IndexView
@@ -74,14 +74,12 @@ def _ranked(found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
     return docs[order[:limit]]
 
 
-def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_VALUES) -> Facets:
-    """Sections, authors and months of every matching article, from column arrays."""
+def count_facets(
+    snap: Snapshot, parents: np.ndarray, canonical: dict[str, str], top: int = FACET_VALUES
+) -> Facets:
+    """Sections, authors, months and the entities of every matching article, from column
+    arrays; an entity's names are merged by `canonical` (alias -> its group's first name)."""
     rows = snap.rows(parents)
-    authors = snap.authors
-    assert authors.start is not None  # multi-valued: each row's run of codes
-    starts, spans = authors.start[rows], authors.start[rows + 1] - authors.start[rows]
-    # Every code of every row: each row's run of positions, laid end to end.
-    positions = np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
 
     def counted(coded: Coded, codes: np.ndarray) -> list[tuple[str, int]]:
         counts = np.bincount(codes[codes >= 0], minlength=len(coded.names))
@@ -92,9 +90,43 @@ def count_facets(snap: Snapshot, parents: np.ndarray, top: int = FACET_VALUES) -
 
     return Facets(
         sections=most(counted(snap.sections, snap.sections.codes[rows])),
-        authors=most(counted(authors, authors.codes[positions])),
+        authors=_top_names(snap.authors, rows, {}, top),
         months=tuple(counted(snap.months, snap.months.codes[rows])),
+        persons=_top_names(snap.mentions("person"), rows, canonical, top),
+        places=_top_names(snap.mentions("place"), rows, canonical, top),
+        orgs=_top_names(snap.mentions("org"), rows, canonical, top),
     )
+
+
+def _top_names(coded: Coded, rows: np.ndarray, canonical: dict[str, str], top: int) -> Counts:
+    """The `top` names of a multi-valued column over `rows` by articles (then name), the
+    names of one alias group counted as its first name, an article once per group."""
+    assert coded.start is not None  # multi-valued: each row's run of codes
+    starts, spans = coded.start[rows], coded.start[rows + 1] - coded.start[rows]
+    # Every code of every row: each row's run of positions, laid end to end.
+    positions = np.repeat(starts - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
+    names = list(coded.names)
+    group = np.arange(len(names))  # code -> its group (an index into `names`)
+    index = dict(coded.index)
+    for name, first in canonical.items():
+        if name != first and name in coded.index:
+            if first not in index:  # the full name occurs in no article: count under it
+                index[first] = len(names)
+                names.append(first)
+            group[coded.index[name]] = index[first]
+    groups = group[coded.codes[positions]]
+    counts = np.bincount(groups, minlength=len(names))
+    merged = np.flatnonzero(np.bincount(group, minlength=len(names)) > 1)
+    if len(merged):  # an article naming two forms of one group counts once
+        owner = np.repeat(np.arange(len(rows)), spans)
+        chosen = np.isin(groups, merged)
+        pairs = np.unique(owner[chosen] * len(names) + groups[chosen])
+        counts[merged] = np.bincount(pairs % len(names), minlength=len(names))[merged]
+    if np.count_nonzero(counts) > top:  # only names that can still make the top sorted
+        threshold = np.partition(counts, len(counts) - top)[len(counts) - top]
+        counts[counts < max(threshold, 1)] = 0
+    found = [(names[c], int(counts[c])) for c in np.flatnonzero(counts)]
+    return tuple(sorted(found, key=lambda p: (-p[1], p[0]))[:top])
 
 
 @dataclass(frozen=True)
@@ -136,12 +168,12 @@ def _hits(answer: _Answer, docs: np.ndarray) -> Iterator[Hit]:
         yield build_hit(article, needles, hit_score, unit, len(shown))
 
 
-def _facets(answer: _Answer) -> Facets:
+def _facets(answer: _Answer, canonical: dict[str, str]) -> Facets:
     """Facets count articles, also in paragraph mode (the articles of the paragraphs)."""
     snap, docs = answer.evaluator.snap, answer.found.docs
     if answer.request.group == "article":
-        return count_facets(snap, docs)
-    return count_facets(snap, np.unique(snap.parent_of[docs]))
+        return count_facets(snap, docs, canonical)
+    return count_facets(snap, np.unique(snap.parent_of[docs]), canonical)
 
 
 class WhooshReader:
@@ -174,6 +206,9 @@ class WhooshReader:
     def close(self) -> None:
         self._snapshot.view.close()
 
+    def _aliases(self) -> AliasTable:
+        return alias_table(self._settings.aliases_file)
+
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         end = request.page * request.size
@@ -186,7 +221,7 @@ class WhooshReader:
             page_size=request.size,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=tuple(hits),
-            facets=_facets(answer) if request.facets else None,
+            facets=_facets(answer, self._aliases().canonical) if request.facets else None,
         )
 
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
@@ -203,7 +238,7 @@ class WhooshReader:
 
     def _answer(self, request: SearchRequest) -> _Answer:
         validate(request)
-        node = query_tree(request, alias_table(self._settings.aliases_file))
+        node = query_tree(request, self._aliases())
         evaluator = Evaluator(self.snapshot(), request.group)
         found = evaluator.run(node)
         allowed = _facet_filter(evaluator.snap, request)

@@ -24,11 +24,14 @@ from typing import Any
 from whoosh import fields, formats
 from whoosh.codec import whoosh3
 
+from search.analysed import analyse
 from search.analysis import Tokens, exact_tokens, normalize, word_tokens
 from search.hits import TITLE_UNIT, stored_article
-from search.models import Article, Paragraph
+from search.models import Article, Mention
 
 KIND_ARTICLE, KIND_TITLE, KIND_PARAGRAPH = "article", "title", "paragraph"
+# Parent columns of the names an article mentions, comma-joined like `author_key`.
+ENTITY_COLUMNS = {"person": "person_key", "place": "place_key", "org": "org_key"}
 
 INLINE_LIMIT = 8
 # Postings per block. Whoosh's default of 128 made ~2 M bigram posting lists
@@ -115,12 +118,34 @@ def build_schema() -> fields.Schema:
         author_key=fields.KEYWORD(commas=True, lowercase=False, sortable=True),  # parent: names
         paper_key=fields.ID(sortable=True),  # parent: `Article.issue_paper`, for /browse
         imported=fields.ID(sortable=True),  # parent: import time, for --imported-since
+        **{column: _names_column() for column in ENTITY_COLUMNS.values()},  # parent: mentions
         article=fields.STORED(),  # parent: the whole article, for hits and the article view
     )
 
 
+def _names_column() -> fields.KEYWORD:
+    return fields.KEYWORD(commas=True, lowercase=False, sortable=True)
+
+
+def _joined(names: list[str]) -> str:
+    """Names as one comma-joined column value (a comma inside a name becomes a space)."""
+    return ",".join(n.replace(",", " ") for n in names)
+
+
+def mention_columns(mentions: tuple[Mention, ...]) -> dict[str, str]:
+    """The parent's entity columns: each kind's names, comma-joined."""
+    columns = {}
+    for kind, column in ENTITY_COLUMNS.items():
+        names = [m.name for m in mentions if m.kind == kind]
+        if names:
+            columns[column] = _joined(names)
+    return columns
+
+
 def article_documents(article: Article) -> list[dict[str, Any]]:
     """The parent document and its unit documents, in the order they are indexed."""
+    analysed = analyse(article)
+    article = analysed.article
     common = {"article_id": article.id, "origin": article.origin}
     if article.date:
         common["date"] = article.date.isoformat()
@@ -132,6 +157,7 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
         "ptitle": exact_tokens(title_parts),
         "pauthor": exact_tokens(normalize(a) for a in article.authors),
         "psection": exact_tokens([normalize(article.section or "")]),
+        **mention_columns(article.mentions),
     }
     if article.section:
         parent["section_key"] = article.section
@@ -139,20 +165,16 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
         parent["imported"] = article.imported
     parent["paper_key"] = article.issue_paper
     if article.authors:
-        parent["author_key"] = ",".join(a.replace(",", " ") for a in article.authors)
-    units = [Paragraph(" ".join(title_parts))] if title_parts else []
-    numbers = [TITLE_UNIT] * len(units) + list(range(len(article.paragraphs)))
+        parent["author_key"] = _joined(list(article.authors))
     docs = [parent]
-    for number, para in zip(numbers, units + list(article.paragraphs), strict=True):
-        text = para.text if number == TITLE_UNIT else normalize(para.text)
-        parts = title_parts if number == TITLE_UNIT else [text]
+    for unit in analysed.units:
         docs.append(
             {
                 **common,
-                "kind": KIND_TITLE if number == TITLE_UNIT else KIND_PARAGRAPH,
-                "unit": number,
-                "exact": exact_tokens(parts),
-                "words": word_tokens(text),
+                "kind": KIND_TITLE if unit.number == TITLE_UNIT else KIND_PARAGRAPH,
+                "unit": unit.number,
+                "exact": exact_tokens(unit.parts),
+                "words": word_tokens(list(unit.pieces)),
             }
         )
     return docs

@@ -1,0 +1,65 @@
+"""What entity extraction adds to a full-corpus import: the same import with and without it.
+
+    python bench/import_cost.py [--corpus ../shared/corpus] [--rounds 1]
+
+Each round imports the whole corpus into a fresh Whoosh index twice, in
+alternating order: once as shipped, once with `entities.extract` replaced by
+a function that finds nothing (the import as it was before extraction). The
+workers are forked from this process, so they run the replacement too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from unittest import mock
+
+from search import analysed
+from search.backends import backend_for
+from search.config import Settings
+from search.models import IndexReport, Mention
+
+BENCH = Path(__file__).resolve().parent
+
+
+def nothing(units: Sequence[Sequence[str]], authors: Sequence[str] = ()) -> tuple[Mention, ...]:
+    return ()
+
+
+def timed_import(corpus: Path, extract: Callable[..., tuple[Mention, ...]]) -> IndexReport:
+    with tempfile.TemporaryDirectory(prefix="baoku-import-") as folder:
+        settings = Settings(index_dir=Path(folder) / "index")
+        with mock.patch.object(analysed, "extract", extract):
+            return backend_for(settings).writer().import_paths([corpus])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=BENCH.parent.parent / "shared" / "corpus")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    runs: dict[str, list[float]] = {"with extraction": [], "baseline: without": []}
+    articles = 0
+    started = time.perf_counter()
+    for round_number in range(args.rounds):
+        order = list(runs) if round_number % 2 == 0 else list(reversed(runs))
+        for name in order:
+            extract = analysed.extract if name == "with extraction" else nothing
+            report = timed_import(args.corpus, extract)
+            runs[name].append(report.seconds)
+            articles = report.articles
+            print(f"round {round_number + 1}, {name}: {report.seconds:.1f} s", flush=True)
+    print(f"\n{articles:,} articles, {args.rounds} round(s), {time.perf_counter() - started:.0f} s")
+    print("| import | seconds (best) | articles/s |")
+    print("| --- | ---: | ---: |")
+    for name, seconds in runs.items():
+        print(f"| {name} | {min(seconds):.1f} | {articles / min(seconds):.0f} |")
+    base, shipped = min(runs["baseline: without"]), min(runs["with extraction"])
+    print(f"\nextraction adds {100 * (shipped - base) / base:.1f}% to the import")
+
+
+if __name__ == "__main__":
+    main()
