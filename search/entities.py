@@ -49,7 +49,10 @@ from search.models import ENTITY_KINDS, EntityKind, Mention
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _CREDIT_WORDS = "记者|通讯员|责任编辑|编辑|责编|撰文|执笔|摄影"
 _NAME = r"[\u4e00-\u9fff]{2,4}(?:[·・•‧][\u4e00-\u9fff]{1,8})*"
-_NAMES = rf"{_NAME}(?:[^\S\n]*(?:[、,]|[^\S\n])[^\S\n]*(?!{_CREDIT_WORDS}){_NAME})*"
+# Names and what separates them: one way to match each gap (a comma with any spaces
+# around it, or spaces), or a failing match backtracks through every split.
+_GAP = r"(?:[^\S\n]*[、,][^\S\n]*|[^\S\n]+)"
+_NAMES = rf"{_NAME}(?:{_GAP}(?!{_CREDIT_WORDS}){_NAME})*"
 _DATE = r"(?:\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九十]{1,3}月[〇零一二三四五六七八九十]{1,3}日)"
 _AGENCY = r"(?:新华社|中新社|本报|本台|人民日报|中央社|法新社|路透社|美联社|塔斯社|新华网|人民网)"
 # A unit's opening dateline, agency and place: 新华社北京1月4日电, 本报讯. Units are
@@ -69,8 +72,11 @@ _BYLINE = re.compile(
     re.MULTILINE,
 )
 _BYLINE_HINT = re.compile("记者|通讯员|编辑|责编|撰文|执笔")
+# A closing credit: names with gaps between them, or one run of characters (names
+# glued together, 陈晓红夏同杰, or a workplace and a name). Never names with optional
+# gaps: a long bracketed sentence could be split that way in exponentially many ways.
 _CLOSING = re.compile(
-    rf"[(][^\S\n]*{_NAME}(?:[^\S\n]*[、,]?[^\S\n]*{_NAME})*[^\S\n]*[)][。.]?[^\S\n]*$",
+    rf"[(][^\S\n]*(?:{_NAMES}|[\u4e00-\u9fff]{{4,24}})[^\S\n]*[)][。.]?[^\S\n]*$",
     re.MULTILINE,
 )
 _AUTHOR_NOTE = re.compile(r"[(](?:作者|编者)[^)]*[)]")
@@ -149,6 +155,7 @@ _NOT_GIVEN = frozenset(
 # for a piece not in the dictionary.
 _GIVEN = frozenset(("nz", "nr", "nrfg"))
 _LOCAL_POSTS = frozenset(("市长", "县长", "省长"))
+_PERSON_TAGS = frozenset(("nr", "nrfg", "nrt"))
 _NAME_PREFIXES = frozenset("对和与同跟向让被由将把给为是".split())
 _TRANSLIT = re.compile(
     "["
@@ -188,6 +195,7 @@ class _Lexicon:
     places: frozenset[str]
     not_places: frozenset[str]
     orgs: frozenset[str]
+    named: frozenset[str]  # people the shipped or user dictionary names (`韩国瑜 2000 nr`)
     kinds: _Kinds  # piece -> which passes look at it
 
 
@@ -253,23 +261,29 @@ def _word_list(name: str) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    """jieba's dictionary tags and frequencies, and the shipped lists (loaded once)."""
+@lru_cache(maxsize=2)
+def _lexicon(tokenizer: jieba.Tokenizer) -> _Lexicon:
+    """jieba's dictionary tags and frequencies as `tokenizer` (analysis.segmenter, with
+    the shipped and the user dictionary) has them, and the shipped lists: loaded once
+    per tokenizer, so a changed user dictionary is seen."""
     orgs = _word_list("entity_orgs.txt")
     surnames = _word_list("entity_surnames.txt")
     japanese = _word_list("entity_japanese_surnames.txt")
     places = _word_list("entity_places.txt")
     not_places = _word_list("entity_not_places.txt")
-    tags = jieba.posseg.dt.word_tag_tab
+    # The shipped and the user dictionary's tags win: a newsroom that adds `柯文哲 nr`
+    # to its user dictionary makes him a person.
+    tags = {**jieba.posseg.dt.word_tag_tab, **tokenizer.user_word_tag_tab}
+    named = frozenset(w for w, tag in tokenizer.user_word_tag_tab.items() if tag in _PERSON_TAGS)
     return _Lexicon(
         tags=tags,
-        freq=segmenter().FREQ,
+        freq=tokenizer.FREQ,
         surnames=surnames,
         japanese=japanese,
         places=places,
         not_places=not_places,
         orgs=orgs,
+        named=named,
         kinds=_Kinds(
             tags,
             surnames=surnames,
@@ -506,7 +520,7 @@ class _Pieces:
             return i + 1
         end += i
         self.found.people[name] += 1
-        if strong or self._cued(i, end):
+        if strong or name in lex.named or self._cued(i, end):
             self.found.vouched.add(name)
         self._take_pieces(i, end)
         return end
@@ -690,7 +704,7 @@ def _places(found: _Found) -> Counter[str]:
 def extract(units: Sequence[Sequence[str]], authors: Sequence[str] = ()) -> tuple[Mention, ...]:
     """Each entity the units mention, once, with its count: people, places, organisations,
     each kind by count (most first), then name."""
-    lex = _lexicon()
+    lex = _lexicon(segmenter())
     found = _Found()
     bylines = frozenset(authors)
     pieces: list[str] = []
