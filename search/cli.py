@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ import click
 
 from search import analysis, browse, params, terminal, trends
 from search.aliases import alias_table
+from search.analysed import analyse
 from search.backends import backend_for
 from search.citations import CITATION_FORMATS, CitationFormat, Reference, citation
 from search.config import Settings
@@ -287,9 +289,12 @@ def parse_command(
     paths: tuple[Path, ...], page_date: str | None, paper: str | None, as_json: bool, no_color: bool
 ) -> None:
     """Show how files would be imported, without importing them: each page's metadata,
-    articles and paragraph kinds, and what was dropped as furniture or joined."""
+    articles, paragraph kinds and the people, places and organisations they mention, and
+    what was dropped as furniture or joined."""
     meta = PageMeta(date=date_param(page_date, "--date"), paper=paper)
     pages, skipped = preview(paths, meta)
+    # Who and where each article names, as the import would store it.
+    pages = [replace(p, articles=tuple(analyse(a).article for a in p.articles)) for p in pages]
     if as_json:
         data = {
             "files": [parsed_page_to_json(page) for page in pages],

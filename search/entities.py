@@ -223,7 +223,7 @@ class _Kinds(dict[str, int]):
         kind = 0
         if (
             _suffix(piece, self.tags)
-            or (tag == "nt" and piece not in _GENERIC_ORGS)
+            or (tag == "nt" and len(piece) > 1 and piece not in _GENERIC_ORGS)  # not 暨
             or piece in self.orgs
             or (len(piece) >= 3 and piece.endswith(_POST_ENDINGS))
         ):

@@ -59,8 +59,12 @@ def article_to_json(article: Article, needles: list[str]) -> dict[str, Any]:
         **stored_article(article),
         "title_html": mark_all_html(article.title, needles),
         "paragraphs": paragraphs,
-        "mentions": [{"kind": m.kind, "name": m.name, "count": m.count} for m in article.mentions],
+        "mentions": mentions_to_json(article),
     }
+
+
+def mentions_to_json(article: Article) -> list[dict[str, Any]]:
+    return [{"kind": m.kind, "name": m.name, "count": m.count} for m in article.mentions]
 
 
 def coverage_to_json(papers: Iterable[PaperCoverage]) -> list[dict[str, Any]]:
@@ -197,6 +201,7 @@ def parsed_page_to_json(page: ParsedPage) -> dict[str, Any]:
             {
                 **stored_article(article),
                 "paragraphs": [{"kind": p.kind, "text": p.text} for p in article.paragraphs],
+                "mentions": mentions_to_json(article),
             }
             for article in page.articles
         ],

@@ -12,7 +12,7 @@ import click
 
 from search.browse import Issue, PaperCoverage, page_label, weekday
 from search.ingest.pages import ParsedPage
-from search.models import Article, Facets, Hit, SearchResult, Snippet
+from search.models import ENTITY_KINDS, Article, Facets, Hit, SearchResult, Snippet
 from search.snippets import mark_all, render
 from search.trends import Trend
 
@@ -156,6 +156,14 @@ def parsed_page(page: ParsedPage, color: bool) -> str:
                 f"joined: ¶{article.continuation_at + 1}- from page {article.continued_on}"
             )
         lines += [f"      {a}" for a in about if a]
+        for kind in ENTITY_KINDS:
+            named = [
+                m.name + (f"×{m.count}" if m.count > 1 else "")
+                for m in article.mentions
+                if m.kind == kind
+            ]
+            if named:
+                lines.append(f"      {kind} {'、'.join(named)}")
         for number, paragraph in enumerate(article.paragraphs, 1):
             text = paragraph.text if len(paragraph.text) <= 60 else paragraph.text[:59] + "…"
             lines.append(f"      ¶{number:<3} {paragraph.kind:<8} {text}")

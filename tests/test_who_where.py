@@ -7,7 +7,7 @@ import html
 import json
 
 import pytest
-from support import CORPUS_DIR, build_index, write_jsonl
+from support import CORPUS_DIR, SEED_PAGE, build_index, write_jsonl
 
 from search.cli import cli
 from search.web import create_app
@@ -75,3 +75,18 @@ def test_the_cli_filters_and_counts(runner, archive):
     assert 0 < data["total"] < total and "facets" not in data
     bad = runner.invoke(cli, [*index, "search", "place:"])
     assert bad.exit_code == 2 and "place: needs a value, e.g. place:深圳" in bad.output
+
+
+def test_parse_shows_who_and_where_before_importing(runner):
+    """A newsroom checks what its own pages would give before it imports them."""
+    out = runner.invoke(cli, ["parse", str(SEED_PAGE), "--no-color"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    start = next(n for n, line in enumerate(lines) if f"[{SEED_PAGE.stem}-01]" in line)
+    end = next(n for n, line in enumerate(lines) if f"[{SEED_PAGE.stem}-02]" in line)
+    assert any(line.strip().startswith("place 新郑市") for line in lines[start:end])
+    data = json.loads(runner.invoke(cli, ["parse", str(SEED_PAGE), "--json"]).output)
+    mentions = data["files"][0]["articles"][0]["mentions"]
+    assert {"kind", "name", "count"} == set(mentions[0]) and "新郑市" in {
+        m["name"] for m in mentions
+    }
