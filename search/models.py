@@ -201,7 +201,7 @@ class SearchRequest:
     def entities(self) -> tuple[tuple[EntityKind, str], ...]:
         """The entity facet filters asked for, as (kind, name)."""
         asked = ((kind, getattr(self, kind)) for kind in ENTITY_KINDS)
-        return tuple((kind, name) for kind, name in asked if name)
+        return tuple((kind, name) for kind, name in asked if name and name.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,8 @@ def top_level_texts(node: ql.Node) -> list[tuple[str, ...]]:
 
 def with_entities(node: ql.Node, request: SearchRequest) -> ql.Node:
     """The query with the request's entity facet filters (`person=`…) as top-level items."""
-    asked = [ql.Entity(kind, (squeeze(normalize(name)),)) for kind, name in request.entities()]
+    names = [(kind, squeeze(normalize(name))) for kind, name in request.entities()]
+    asked = [ql.Entity(kind, (name,)) for kind, name in names if name]  # blank: no filter
     if not asked:
         return node
     items = node.items if isinstance(node, ql.And) else (node,)

@@ -38,6 +38,8 @@ def test_the_api_counts_entities_and_filters_by_them(archive):
     assert 0 < narrowed["total"] < data["total"]
     assert narrowed["explain"] == "提到人物“江泽民”；提到地点“香港”"
     assert client.get("/api/search?q=person:").status_code == 400
+    blank = client.get("/api/search?q=person:江泽民&place=%E3%80%80").get_json()  # 　: no filter
+    assert blank["total"] == data["total"] and blank["explain"] == data["explain"]
     too_long = client.get("/api/search?q=港口&org=" + "国" * 500)
     assert too_long.status_code == 400 and "org" in too_long.get_json()["error"]["message"]
 
