@@ -23,10 +23,6 @@ class Unit:
     parts: tuple[str, ...]  # normalised: the title unit's kicker, title, subtitle; a paragraph
     pieces: tuple[str, ...]  # jieba's cut of the parts joined by spaces
 
-    @property
-    def text(self) -> str:
-        return "".join(self.pieces)
-
 
 @dataclass(frozen=True, slots=True)
 class AnalysedArticle:

@@ -27,9 +27,10 @@ from typing import cast
 from search.analysis import normalize, squeeze
 from search.errors import BadParameter, BaokuError, QuerySyntaxError
 from search.limits import NEAR_DISTANCE, QUERY_CHARS, QUERY_NESTING, QUERY_TERMS
+from search.models import ENTITY_KINDS
 
 TEXT_FIELDS = ("title", "author", "section")
-ENTITY_FIELDS = ("person", "place", "org")  # `models.ENTITY_KINDS`
+ENTITY_FIELDS: tuple[str, ...] = ENTITY_KINDS  # person: place: org:
 
 
 @dataclass(frozen=True, slots=True)
