@@ -111,6 +111,14 @@ ARCHIVE_FLAGS = {
 }
 
 
+def add_archive_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ARCHIVE_FLAGS` as options: which archive a benchmark reads."""
+    parser.add_argument("--index", type=Path, help="Whoosh index directory (BAOKU_INDEX)")
+    parser.add_argument("--backend", choices=["whoosh", "opensearch"], help="(BAOKU_BACKEND)")
+    parser.add_argument("--opensearch-hosts", help="node URLs, comma-separated")
+    parser.add_argument("--opensearch-index", help="name prefix of the archive on the cluster")
+
+
 def server_env(args: argparse.Namespace) -> dict[str, str]:
     """The environment of `baoku serve`: ours, with the archive flags given on top."""
     given = {
@@ -325,10 +333,7 @@ def report(
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, help="Whoosh index directory (BAOKU_INDEX)")
-    parser.add_argument("--backend", choices=["whoosh", "opensearch"], help="(BAOKU_BACKEND)")
-    parser.add_argument("--opensearch-hosts", help="node URLs, comma-separated")
-    parser.add_argument("--opensearch-index", help="name prefix of the archive on the cluster")
+    add_archive_arguments(parser)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=3000)

@@ -1,8 +1,10 @@
 """Entity filters and facets on a full index: what counting who and where adds to a search.
 
     python bench/who_where.py --index DIR [--repeats 5]
+    python bench/who_where.py --backend opensearch --opensearch-index NAME \
+        --opensearch-hosts URL,URL,URL
 
-Warm, in process, on the Whoosh engine. Each query is searched with every
+Warm, in process, on either engine. Each query is searched with every
 facet (sections, authors, months, people, places, organisations: what the
 search page and /api/search ask for) and, as the baseline in the same run,
 without facets.
@@ -16,24 +18,23 @@ import sys
 import time
 from pathlib import Path
 
-from search.backends.whoosh.reader import WhooshReader
-from search.config import Settings
+from search.backends import backend_for
 from search.models import SearchRequest
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from load import percentile  # noqa: E402
+from load import add_archive_arguments, archive_settings, percentile, server_env  # noqa: E402
 
 QUERIES = ("person:江泽民", "place:香港", "org:国务院", "扶贫", "中国", "person:习近平 place:上海")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--index", type=Path, required=True)
+    add_archive_arguments(parser)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    reader = WhooshReader(Settings(index_dir=args.index))
+    reader = backend_for(archive_settings(server_env(args))).reader()
     print(f"{reader.stats().articles:,} articles, {args.repeats} rounds after a warm-up, ms")
     print("| query | hits | with all facets p50 | p95 | baseline: no facets p50 | p95 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")

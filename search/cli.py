@@ -88,7 +88,8 @@ def _global_options() -> list[click.Option]:
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             expose_value=False,
             callback=_remember,
-            help="Extra jieba words, one per line (ranking and snippets only).",
+            help="Extra jieba words, one per line (ranking, snippets, and people, places "
+            "and organisations when tagged nr/ns/nt; never recall).",
         ),
     ]
 
