@@ -36,6 +36,11 @@ class AliasTable:
         return self.groups.get(text, ())
 
     @cached_property
+    def families(self) -> dict[str, tuple[str, ...]]:
+        """Each group by its first (full) name: what a facet counts as one entry."""
+        return {group[0]: group for group in self.groups.values()}
+
+    @cached_property
     def canonical(self) -> dict[str, str]:
         """Each name with aliases -> its group's first (full) name: what an entity facet
         counts it under, so 北大 and 北京大学 are one entry."""

@@ -29,6 +29,11 @@ class AnalysedArticle:
     article: Article  # with its `mentions`
     units: tuple[Unit, ...]
 
+    @property
+    def title_parts(self) -> tuple[str, ...]:
+        """The title unit's normalised parts (none for an untitled article)."""
+        return self.units[0].parts if self.units and self.units[0].number == TITLE_UNIT else ()
+
 
 def analyse(article: Article) -> AnalysedArticle:
     """The article's units, cut once, and the article with the entities they mention."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import operator
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,12 +121,12 @@ def cut(normalized: str) -> list[str]:
     return list(segmenter().cut(normalized))
 
 
-def words(pieces: list[str]) -> list[str]:
+def words(pieces: Sequence[str]) -> list[str]:
     """The pieces that are words: spaces left out."""
     return [w for w in pieces if w.strip()]
 
 
-def word_tokens(pieces: list[str]) -> Tokens:
+def word_tokens(pieces: Sequence[str]) -> Tokens:
     """jieba words at ordinal positions, spaces left out."""
     return [(words(pieces), 0)]
 

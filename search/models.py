@@ -164,6 +164,17 @@ class Facets:
     places: Counts = ()
     orgs: Counts = ()
 
+    def named(self) -> tuple[tuple[str, Counts], ...]:
+        """Each facet under its name in the API, the CLI and the page's links."""
+        return (
+            ("section", self.sections),
+            ("author", self.authors),
+            ("month", self.months),
+            ("person", self.persons),
+            ("place", self.places),
+            ("org", self.orgs),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:

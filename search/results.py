@@ -232,14 +232,7 @@ def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
         facets = Facets((), (), ())
     return {
         name: [{"value": value, "count": count} for value, count in counts]
-        for name, counts in (
-            ("section", facets.sections),
-            ("author", facets.authors),
-            ("month", facets.months),
-            ("person", facets.persons),
-            ("place", facets.places),
-            ("org", facets.orgs),
-        )
+        for name, counts in facets.named()
     }
 
 

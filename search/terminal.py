@@ -44,17 +44,10 @@ def search_result(result: SearchResult, group: str, color: bool, explanation: st
 
 def facet_lines(facets: Facets) -> list[str]:
     """One line per facet with values: `person: 江泽民 186 · 李鹏 35 …` (articles each)."""
-    named = {
-        "section": facets.sections,
-        "author": facets.authors,
-        "person": facets.persons,
-        "place": facets.places,
-        "org": facets.orgs,
-    }
     return [
         f"{name}: " + " · ".join(f"{value} {count}" for value, count in counts)
-        for name, counts in named.items()
-        if counts
+        for name, counts in facets.named()
+        if counts and name != "month"  # the timeline: every month, too long for a line
     ]
 
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from support import BAOKU, SEED_PAGE, write_jsonl
@@ -31,6 +32,13 @@ HIT_KEYS = {
 
 def run(runner, index_dir: Path, *args: str):
     return runner.invoke(cli, ["--index", str(index_dir), *args])
+
+
+def found_ids(runner, index_dir: Path, *args: str) -> list[str]:
+    """The article ids `baoku search ARGS --json` finds, sorted."""
+    out = run(runner, index_dir, "search", *args, "--json")
+    assert out.exit_code == 0, out.output
+    return sorted(h["article_id"] for h in json.loads(out.output)["hits"])
 
 
 def test_search_json_shape(runner, seed_index):
@@ -269,11 +277,7 @@ def test_dates_are_parsed_one_way_for_options_and_queries(runner, tmp_path):
     index_dir = tmp_path / "index"
     assert run(runner, index_dir, "index", str(src)).exit_code == 0
 
-    def found(*args: str) -> list[str]:
-        out = run(runner, index_dir, "search", *args, "--json")
-        assert out.exit_code == 0, out.output
-        return sorted(h["article_id"] for h in json.loads(out.output)["hits"])
-
+    found = partial(found_ids, runner, index_dir)
     assert found("报库日期", "--to", "2024-03") == found("报库日期 date:..2024-03") == ["march"]
     assert found("报库日期", "--from", "2024-04") == ["april"]
     bad = run(runner, index_dir, "search", "报库日期", "--from", "2024-13")
@@ -370,11 +374,7 @@ def test_since_and_imported_since_for_a_cron_job(runner, tmp_path):
     index_dir = tmp_path / "index"
     assert run(runner, index_dir, "index", str(feed)).exit_code == 0
 
-    def found(*options: str) -> list[str]:
-        out = run(runner, index_dir, "search", "港口", "--json", *options)
-        assert out.exit_code == 0, out.output
-        return sorted(h["article_id"] for h in json.loads(out.output)["hits"])
-
+    found = partial(found_ids, runner, index_dir, "港口")
     assert found("--since", "2024-02") == ["mar"]
     assert found("--imported-since", "2000-01-01") == ["jan", "mar"]
     assert found("--imported-since", "2999-01-01T00:00+08:00") == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from search import analysed
@@ -39,13 +40,13 @@ def base_id(article_id: str) -> str:
     return _SEPARATOR + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
 
 
-def _words(pieces: tuple[str, ...]) -> list[str]:
+def _words(pieces: Sequence[str]) -> list[str]:
     """Distinct jieba words of a unit (a keyword field counts each once anyway).
 
     A word longer than a query can be never equals one, and would only risk
     Lucene's term-size limit.
     """
-    return list(dict.fromkeys(w for w in words(list(pieces)) if len(w) <= QUERY_CHARS))
+    return list(dict.fromkeys(w for w in words(pieces) if len(w) <= QUERY_CHARS))
 
 
 def actions(article: Article, index: str) -> list[dict[str, Any]]:
@@ -56,7 +57,7 @@ def actions(article: Article, index: str) -> list[dict[str, Any]]:
     common: dict[str, Any] = {"article_id": article.id, "origin": article.origin}
     if article.date:
         common["date"] = article.date.isoformat()
-    squeezed_parts = [squeeze(normalize(t)) for t in article.title_parts()]
+    squeezed_parts = [squeeze(t) for t in found.title_parts]
     parent: dict[str, Any] = {
         **common,
         JOIN: ARTICLE,

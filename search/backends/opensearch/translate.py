@@ -192,11 +192,11 @@ class Plan:
 
     request: SearchRequest
     node: ql.Node  # the parsed query with the request's date range
-    canonical: dict[str, str]  # alias -> its group's first name, for the entity facets
+    aliases: AliasTable  # for the entity facets: a group's names count as one entry
 
     @classmethod
     def of(cls, request: SearchRequest, aliases: AliasTable) -> Plan:
-        return cls(request, query_tree(request, aliases), aliases.canonical)
+        return cls(request, query_tree(request, aliases), aliases)
 
     @property
     def article(self) -> bool:
@@ -293,12 +293,12 @@ class Plan:
         # names of alias groups are set aside) and, exactly, the articles naming any
         # name of each alias group. A Painless script mapping names to their group
         # did the same in one aggregation at three times the cost of the search.
-        groups = self._alias_groups()
+        groups = self.aliases.families
         entities = {}
         for field in ENTITY_FIELDS.values():
-            entities[field] = top(field, extra=len(self.canonical))
+            entities[field] = top(field, extra=len(self.aliases.canonical))
             if groups:
-                named = {first: {"terms": {field: names}} for first, names in groups.items()}
+                named = {first: {"terms": {field: list(names)}} for first, names in groups.items()}
                 entities[field + _GROUPS] = {"filters": {"filters": named}}
         aggs = {
             "sections": top("section_key"),
@@ -332,20 +332,13 @@ class Plan:
             orgs=self._merged(found, ENTITY_FIELDS["org"]),
         )
 
-    def _alias_groups(self) -> dict[str, list[str]]:
-        """Each alias group's first name -> all its names."""
-        groups: dict[str, list[str]] = {}
-        for name, first in self.canonical.items():
-            groups.setdefault(first, []).append(name)
-        return groups
-
     def _merged(self, found: dict[str, Any], field: str) -> Counts:
         """An entity facet's top names, each alias group counted as one under its first
         name (`facet_aggs`)."""
         named = [
             (b["key"], b["doc_count"])
             for b in found[field]["buckets"]
-            if b["key"] not in self.canonical
+            if b["key"] not in self.aliases.canonical
         ]
         grouped = found.get(field + _GROUPS, {}).get("buckets", {})
         named += [(first, b["doc_count"]) for first, b in grouped.items() if b["doc_count"]]

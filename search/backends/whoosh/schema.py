@@ -149,12 +149,11 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
     common = {"article_id": article.id, "origin": article.origin}
     if article.date:
         common["date"] = article.date.isoformat()
-    title_parts = [normalize(t) for t in article.title_parts()]
     parent: dict[str, Any] = {
         **common,
         "kind": KIND_ARTICLE,
         "article": stored_article(article),
-        "ptitle": exact_tokens(title_parts),
+        "ptitle": exact_tokens(analysed.title_parts),
         "pauthor": exact_tokens(normalize(a) for a in article.authors),
         "psection": exact_tokens([normalize(article.section or "")]),
         **mention_columns(article.mentions),
@@ -174,7 +173,7 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
                 "kind": KIND_TITLE if unit.number == TITLE_UNIT else KIND_PARAGRAPH,
                 "unit": unit.number,
                 "exact": exact_tokens(unit.parts),
-                "words": word_tokens(list(unit.pieces)),
+                "words": word_tokens(unit.pieces),
             }
         )
     return docs
