@@ -3,7 +3,7 @@
     python bench/extraction.py [--corpus ../shared/corpus] [--show]
 
 `bench/entities/annotations.jsonl` holds 60 articles read by hand (how: its
-README). The rules in `search/entities.py` were tuned on the *dev* half only
+README). The rules in `search/text/entities/extraction.py` were tuned on the *dev* half only
 (articles whose SHA-1 of the id starts with an even hex digit); the *held-out*
 half was not looked at while tuning, so its figures are the honest ones.
 A found name counts when it equals an annotated name of its kind, both
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import jieba.posseg
 
-from search.analysed import analyse
-from search.analysis import normalize, squeeze
 from search.ingest.jsonl import Line, read_jsonl
 from search.models import ENTITY_KINDS, Article
+from search.text.analysed import analyse
+from search.text.analysis import normalize, squeeze
 
 BENCH = Path(__file__).resolve().parent
 ANNOTATIONS = BENCH / "entities" / "annotations.jsonl"

@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from unittest import mock
 
-from search import analysed
 from search.backends import backend_for
 from search.config import Settings
+from search.ingest.pipeline import import_paths
 from search.models import IndexReport, Mention
+from search.text import analysed
 
 BENCH = Path(__file__).resolve().parent
 
@@ -38,7 +39,7 @@ def timed_import(
     with tempfile.TemporaryDirectory(prefix="baoku-import-") as folder:
         index_dir = Path(folder) / "index"
         with mock.patch.object(analysed, "extract", extract):
-            report = backend_for(Settings(index_dir=index_dir)).writer().import_paths([corpus])
+            report = import_paths(backend_for(Settings(index_dir=index_dir)).writer(), [corpus])
         if keep is not None:
             shutil.rmtree(keep, ignore_errors=True)
             shutil.move(index_dir, keep)

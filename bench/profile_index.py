@@ -23,12 +23,12 @@ from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 
-from search import analysis
 from search.backends.whoosh import schema
 from search.backends.whoosh.segments import SegmentBuilder
 from search.config import Settings
 from search.ingest.jsonl import read_jsonl
 from search.models import Article
+from search.text import analysis
 
 SECONDS: defaultdict[str, float] = defaultdict(float)
 

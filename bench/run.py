@@ -73,11 +73,12 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from search import analysis
-from search.analysis import normalize, squeeze
 from search.backends import backend_for
 from search.config import Settings
+from search.ingest.pipeline import import_paths
 from search.models import SearchRequest, SearchResult, SortBy
+from search.text import analysis
+from search.text.analysis import normalize, squeeze
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -361,7 +362,7 @@ def engine_settings(engine: str, work: Path, hosts: str, prefix: str) -> Setting
 def build_baoku(inputs: Sequence[Path], settings: Settings) -> None:
     """What `baoku index` does, into whichever engine `settings.backend` names."""
     analysis.configure(settings.cache_dir, None)
-    report = backend_for(settings).writer().import_paths(inputs)
+    report = import_paths(backend_for(settings).writer(), inputs)
     for skipped in report.skipped:
         print(f"baoku skipped {skipped}", file=sys.stderr)
 

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from search.backends import backend_for
 from search.config import Settings
 from search.models import SearchRequest
-from search.params import date_param
+from search.query.params import date_param
 from search.web import create_app
 
 BENCH = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""The `baoku` command: a thin click layer over index.py and query.py.
+"""The `baoku` command: a thin click layer over the engines (backends/), ingest and newsroom.
 
 Errors are mapped once, in `BaokuGroup.invoke`: a `BaokuError` becomes one
 line on stderr and its exit code (2 for usage and query errors, 1 for index
@@ -18,22 +18,20 @@ from urllib.parse import quote
 
 import click
 
-from search import analysis, browse, params, terminal, trends
-from search.aliases import alias_table
-from search.analysed import analyse
 from search.backends import backend_for
-from search.citations import CITATION_FORMATS, CitationFormat, Reference, citation
 from search.config import Settings
 from search.errors import BaokuError
-from search.explain import explain
 from search.ingest.pages import PageMeta
+from search.ingest.pipeline import import_paths
 from search.ingest.preview import preview
 from search.limits import PAGE, PAGE_SIZE
 from search.models import IndexReport
-from search.params import GROUPS, SORTS, date_param, search_request
-from search.querylang import highlight_texts
-from search.related import related
-from search.results import (
+from search.newsroom import browse, trends
+from search.newsroom.citations import CITATION_FORMATS, CitationFormat, Reference, citation
+from search.newsroom.related import related
+from search.newsroom.trends import TREND_BY
+from search.output import terminal
+from search.output.results import (
     TREND_FIELDS,
     article_to_json,
     csv_lines,
@@ -47,7 +45,12 @@ from search.results import (
     trend_csv_rows,
     trend_to_json,
 )
-from search.trends import TREND_BY
+from search.query.aliases import alias_table
+from search.query.explain import explain
+from search.query.language import highlight_texts
+from search.query.params import GROUPS, SORTS, date_param, search_request
+from search.text import analysis
+from search.text.analysed import analyse
 
 # A broken export can have 100,000 bad lines; the first few say what is wrong
 # with it, the rest would bury the other files' problems.
@@ -168,8 +171,8 @@ def index_command(
             bar.update(done - bar.pos, f"{articles} articles, {rate:.0f}/s")
 
         backend = backend_for(settings)
-        report = backend.writer().import_paths(
-            paths or (settings.seeds_dir,), meta, prune, progress
+        report = import_paths(
+            backend.writer(), paths or (settings.seeds_dir,), meta, prune, progress
         )
     _print_report(report, backend.location)
     if report.skipped:
@@ -423,7 +426,7 @@ def trend_command(
     articles in each period (so a growing archive does not fake a trend)."""
     settings = _settings(ctx)
     archive = backend_for(settings).reader()
-    asked = params.trend_params(list(queries), {"by": by, "from": date_from, "to": date_to})
+    asked = trends.trend_params(list(queries), {"by": by, "from": date_from, "to": date_to})
     found = trends.trend(archive, *asked)
     if as_json:
         data = trend_to_json(found, alias_table(settings.aliases_file))
@@ -492,7 +495,7 @@ def serve_command(
     backend = backend_for(settings)
     if not backend.exists():
         click.echo(f"no index yet: indexing {settings.seeds_dir} first", err=True)
-        _print_report(backend.writer().import_paths([settings.seeds_dir]), backend.location)
+        _print_report(import_paths(backend.writer(), [settings.seeds_dir]), backend.location)
     url = f"http://{settings.host}:{settings.port}/"
     click.echo(f"baoku: searching {backend.location}; open {url}", err=True)
     serve(settings, dev)

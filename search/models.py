@@ -13,6 +13,7 @@ from typing import Literal
 ParagraphKind = Literal["body", "subhead", "caption"]
 EntityKind = Literal["person", "place", "org"]
 ENTITY_KINDS: tuple[EntityKind, ...] = ("person", "place", "org")
+TITLE_UNIT = -1  # a hit's `paragraph` (an analysed unit's number) when the title matched
 
 
 def imported_stamp(moment: datetime.datetime) -> str:
@@ -28,7 +29,7 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A person, place or organisation an article mentions (entities.py), once per article."""
+    """A person, place or organisation an article mentions (text/entities/), once per article."""
 
     kind: EntityKind
     name: str  # normalised (简体, half-width), as a filter and a facet name it

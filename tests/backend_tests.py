@@ -19,16 +19,17 @@ from typing import Any
 import pytest
 from support import CORPUS_DIR, SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
 
-from search.aliases import alias_table
-from search.analysed import analyse
-from search.analysis import normalize
 from search.backends import backend_for
 from search.config import Settings
 from search.errors import ArticleNotFound, QuerySyntaxError
 from search.ingest.jsonl import Line, read_jsonl
+from search.ingest.pipeline import import_paths
 from search.limits import FACET_VALUES
 from search.models import Article, SearchRequest
-from search.related import related
+from search.newsroom.related import related
+from search.query.aliases import alias_table
+from search.text.analysed import analyse
+from search.text.analysis import normalize
 
 FILLER = "会议强调,要坚持稳中求进工作总基调,推动经济持续回升向好。"
 RANKED = [
@@ -342,11 +343,11 @@ class BackendTests:
         feed = write_jsonl(tmp_path / "feed.jsonl", records)
         settings = engine.settings(tmp_path)
         writer = backend_for(settings).writer()
-        assert writer.import_paths([feed]).articles == 3
-        assert writer.import_paths([feed]).unchanged == 1  # nothing re-read
+        assert import_paths(writer, [feed]).articles == 3
+        assert import_paths(writer, [feed]).unchanged == 1  # nothing re-read
         edited = [records[0], {**records[1], "paragraphs": ["新的正文。", "多一段。"]}]
         write_jsonl(feed, [*edited, {"id": "d", "title": "丁文", "paragraphs": ["新来的。"]}])
-        report = writer.import_paths([feed])
+        report = import_paths(writer, [feed])
         assert (report.articles, report.paragraphs) == (2, 3)  # b and d only
         search = engine.search(settings)
         assert sorted(h.title for h in search("title:文", size=100).hits) == [
@@ -376,8 +377,8 @@ class BackendTests:
         )
         settings = engine.settings(tmp_path)
         writer = backend_for(settings).writer()
-        writer.import_paths([first])
-        writer.import_paths([first, rest])
+        import_paths(writer, [first])
+        import_paths(writer, [first, rest])
         search = engine.search(settings)
         assert ids(search("码头明年投用")) == ids(search("港口扩建开工")) == ["p1-01"]
         article = engine.reader(settings).article("p1-01")
@@ -386,7 +387,7 @@ class BackendTests:
         assert article.authors == ("张建文", "李四")
         assert engine.reader(settings).stats().articles == 2  # p1-01 and p2-02
         rest.write_text(rest.read_text("utf-8").replace("（上接第一版）", ""), "utf-8")
-        writer.import_paths([first, rest])
+        import_paths(writer, [first, rest])
         assert ids(search("码头明年投用")) == ["p2-01"]
         assert engine.reader(settings).article("p1-01").continuation_at is None
 
@@ -429,11 +430,11 @@ class BackendTests:
         first = write_jsonl(
             tmp_path / "first.jsonl", [{"id": "a", "title": "港口甲", "paragraphs": ["港口。"]}]
         )
-        writer.import_paths([first])
+        import_paths(writer, [first])
         second = write_jsonl(
             tmp_path / "second.jsonl", [{"id": "b", "title": "港口乙", "paragraphs": ["港口。"]}]
         )
-        writer.import_paths([second])
+        import_paths(writer, [second])
         reader = engine.reader(settings)
         stamps = {i: reader.article(i).imported for i in ("a", "b")}
         assert all(stamps.values()) and stamps["a"] <= stamps["b"]

@@ -29,10 +29,11 @@ from types import ModuleType
 
 import opencc
 
-from search import analysis
 from search.backends import ArchiveReader, backend_for
 from search.config import Settings
+from search.ingest.pipeline import import_paths
 from search.models import SearchRequest, SearchResult
+from search.text import analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
@@ -51,7 +52,7 @@ def settings_for(index_dir: Path, **overrides: object) -> Settings:
 
 def build_index(paths: list[Path], index_dir: Path, **overrides: object) -> Settings:
     settings = settings_for(index_dir, **overrides)
-    backend_for(settings).writer().import_paths(paths)
+    import_paths(backend_for(settings).writer(), paths)
     return settings
 
 
@@ -232,7 +233,7 @@ class Engine:
 
     def build(self, paths: list[Path], folder: Path) -> Settings:
         settings = self.settings(folder)
-        backend_for(settings).writer().import_paths(paths)
+        import_paths(backend_for(settings).writer(), paths)
         return settings
 
     def reader(self, settings: Settings) -> ArchiveReader:

@@ -7,10 +7,10 @@ import os
 import pytest
 from support import build_index, settings_for, write_jsonl
 
-from search.aliases import alias_table, expand
 from search.cli import cli
 from search.errors import BadParameter
-from search.querylang import Alias, Text, parse
+from search.query.aliases import alias_table, expand
+from search.query.language import Alias, Text, parse
 from search.web import create_app
 
 RECORDS = [

@@ -8,7 +8,7 @@ import json
 import pytest
 from support import build_index, write_jsonl
 
-from search.citations import Reference, citation, csl, gbt7714, ris
+from search.newsroom.citations import Reference, citation, csl, gbt7714, ris
 from search.web import create_app
 
 FULL = Reference(

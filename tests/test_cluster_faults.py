@@ -55,6 +55,7 @@ from search.backends.opensearch import OpenSearchBackend
 from search.backends.opensearch.mapping import names
 from search.backends.opensearch.reader import EXPORT_PAGE
 from search.errors import IndexUnavailable
+from search.ingest.pipeline import import_paths
 from search.models import GroupBy, Hit, SearchRequest
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"  # 3,148 People's Daily articles, January 1998
@@ -320,7 +321,7 @@ def test_searches_stay_exact_while_the_first_node_dies(
     prefix = f"baoku-test-faults-{uuid.uuid4().hex[:8]}"
     cluster_prefixes.append(prefix)
     backend = OpenSearchBackend(hosts, prefix, settings_for(tmp_path / "unused"), shards=3)
-    assert backend.writer().import_paths([path]).articles == SEARCHED
+    assert import_paths(backend.writer(), [path]).articles == SEARCHED
     articles = names(prefix)[0]
     _give_primary(hosts, articles, 1)
     _assert_spread(hosts, articles, shards=3)
@@ -459,7 +460,7 @@ def test_an_import_survives_a_node_dying_and_a_rerun_never_duplicates(
     cluster_prefixes.append(prefix)
     backend = OpenSearchBackend(hosts, prefix, settings_for(tmp_path / "unused"), shards=3)
     setup = write_jsonl(tmp_path / "setup.jsonl", [{"id": "setup", "paragraphs": ["建库。"]}])
-    assert backend.writer().import_paths([setup]).articles == 1
+    assert import_paths(backend.writer(), [setup]).articles == 1
     assert backend.writer().remove(paths=[setup]) == 1
     articles, files = names(prefix)
     _assert_spread(hosts, articles, shards=3)

@@ -1,12 +1,12 @@
-"""Who and where an article names: `search.entities.extract` on realistic news sentences,
+"""Who and where an article names: `entities.extraction.extract` on realistic news sentences,
 cut the way an import cuts them (normalise, then jieba)."""
 
 from __future__ import annotations
 
-from search import analysis
-from search.analysis import cut, normalize
-from search.entities import extract
 from search.models import Mention
+from search.text import analysis
+from search.text.analysis import cut, normalize
+from search.text.entities.extraction import extract
 
 
 def mentions(*units: str, authors: tuple[str, ...] = ()) -> tuple[Mention, ...]:

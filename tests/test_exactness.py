@@ -10,7 +10,7 @@ import re
 import pytest
 from support import CORPUS_DIR, Engine, traditional
 
-from search.analysis import normalize, squeeze
+from search.text.analysis import normalize, squeeze
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
 _SYNTAX = re.compile(r'["“”＂()（）:：|]')

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from support import build_index, write_jsonl
 
-from search.aliases import alias_table
-from search.explain import chips, explain, refined
 from search.models import SearchRequest
-from search.querylang import parse
+from search.query.aliases import alias_table
+from search.query.explain import chips, explain, refined
+from search.query.language import parse
 from search.web import create_app
 
 

@@ -12,6 +12,7 @@ import pytest
 from support import ROOT, settings_for, write_jsonl
 
 from search.backends import backend_for
+from search.ingest.pipeline import import_paths
 from search.web import create_app
 
 SCHEMA = ROOT / "tests" / "data" / "atom.rnc"  # RFC 4287, Appendix B
@@ -47,7 +48,7 @@ RECORDS = [
 def archive(tmp_path):
     feed = write_jsonl(tmp_path / "feed.jsonl", RECORDS)
     settings = settings_for(tmp_path / "index")
-    backend_for(settings).writer().import_paths([feed])
+    import_paths(backend_for(settings).writer(), [feed])
     return settings, feed
 
 
@@ -105,7 +106,7 @@ def test_a_polling_reader_gets_304_until_the_next_import(archive, tmp_path):
             {"id": "newest", "date": "2024-04-01", "title": "港口新闻", "paragraphs": ["港口。"]},
         ],
     )
-    backend_for(settings).writer().import_paths([feed])
+    import_paths(backend_for(settings).writer(), [feed])
     again = client.get("/feed.atom?q=港口", headers={"If-None-Match": tag})
     assert again.status_code == 200 and again.headers["ETag"] != tag
     assert feedparser.parse(again.data).entries[0].link.endswith("/a/newest")

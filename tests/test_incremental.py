@@ -15,6 +15,7 @@ from search.backends.whoosh.store import MERGE_FACTOR
 from search.backends.whoosh.workers import SEGMENT_TOKENS
 from search.backends.whoosh.write_adapter import segments_of
 from search.cli import cli
+from search.ingest.pipeline import import_paths
 from search.models import IndexReport
 
 RECORDS = [
@@ -28,7 +29,7 @@ def _import(
     index_dir: Path, *paths: Path, segment_tokens: int = SEGMENT_TOKENS, prune: bool = False
 ) -> IndexReport:
     backend = WhooshBackend(settings_for(index_dir), segment_tokens=segment_tokens)
-    return backend.writer().import_paths(list(paths), prune=prune)
+    return import_paths(backend.writer(), list(paths), prune=prune)
 
 
 def _titles(runner, index_dir: Path, query: str) -> list[str]:
@@ -139,7 +140,7 @@ def test_many_small_imports_are_merged_and_optimize_makes_one_segment(runner, tm
     settings = settings_for(index_dir, index_workers=1)  # one segment per import
     for n in range(MERGE_FACTOR + 2):
         feed = write_jsonl(tmp_path / f"day{n}.jsonl", [{**RECORDS[0], "id": f"day{n}"}])
-        WhooshBackend(settings).writer().import_paths([feed])
+        import_paths(WhooshBackend(settings).writer(), [feed])
     # The first MERGE_FACTOR segments, all in the smallest tier, became one.
     assert WhooshBackend(settings).reader().stats().segments == 3
     assert len(_titles(runner, index_dir, "甲文")) == MERGE_FACTOR + 2

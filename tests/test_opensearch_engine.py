@@ -37,8 +37,6 @@ from support import (
     write_jsonl,
 )
 
-from search import querylang
-from search.analysis import normalize, squeeze
 from search.backends import backend_for
 from search.backends.base import ArchiveReader, Backend
 from search.backends.opensearch import OpenSearchBackend
@@ -52,8 +50,11 @@ from search.errors import (
     IndexUnavailable,
     QuerySyntaxError,
 )
+from search.ingest.pipeline import import_paths
 from search.models import GroupBy, SearchRequest, SearchResult
-from search.ranking import top_level_texts, with_dates
+from search.query import language as querylang
+from search.query.ranking import top_level_texts, with_dates
+from search.text.analysis import normalize, squeeze
 
 CLUSTER_DIR = ROOT / ".opensearch"
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
@@ -105,9 +106,9 @@ def engines(hosts: list[str], prefix: str, folder: Path) -> Iterator[Engines]:
     """The seed page plus hand-made records, in both engines."""
     extra = write_jsonl(folder / "extra.jsonl", EXTRA)
     whoosh = _whoosh(folder / "seed-index")
-    whoosh.writer().import_paths([SEEDS_DIR, extra])
+    import_paths(whoosh.writer(), [SEEDS_DIR, extra])
     backend = _backend(hosts, f"{prefix}-seed", settings_for(folder / "seed-index"))
-    backend.writer().import_paths([SEEDS_DIR, extra])
+    import_paths(backend.writer(), [SEEDS_DIR, extra])
     archive, reader = whoosh.reader(), backend.reader()
     yield Engines(archive, reader)
     archive.close()
@@ -297,9 +298,9 @@ def test_ranking_follows_the_same_rules(hosts: list[str], prefix: str, folder: P
     (folder / "ranked").mkdir()
     ranked = write_jsonl(folder / "ranked" / "r.jsonl", records)
     backend = _backend(hosts, f"{prefix}-ranked", settings_for(folder / "ranked-index"))
-    backend.writer().import_paths([ranked])
+    import_paths(backend.writer(), [ranked])
     whoosh = _whoosh(folder / "ranked-index")
-    whoosh.writer().import_paths([ranked])
+    import_paths(whoosh.writer(), [ranked])
     for reader in (backend.reader(), whoosh.reader()):
         try:
             ids = {
@@ -357,9 +358,9 @@ def pd_engines(
     path.parent.mkdir()
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pd_records))
     whoosh = _whoosh(folder / "pd-index")
-    whoosh.writer().import_paths([path])
+    import_paths(whoosh.writer(), [path])
     backend = _backend(hosts, f"{prefix}-pd", settings_for(folder / "pd-index"), shards=3)
-    backend.writer().import_paths([path])
+    import_paths(backend.writer(), [path])
     archive, reader = whoosh.reader(), backend.reader()
     yield Engines(archive, reader)
     archive.close()
@@ -494,8 +495,8 @@ def test_incremental_imports_match_whoosh(hosts: list[str], prefix: str, folder:
     backend = _backend(hosts, f"{prefix}-inc", settings_for(folder / "incremental-index"))
 
     def both() -> None:
-        mine = backend.writer().import_paths([files])
-        theirs = whoosh.writer().import_paths([files])
+        mine = import_paths(backend.writer(), [files])
+        theirs = import_paths(whoosh.writer(), [files])
         fields = ("files", "unchanged", "articles", "paragraphs", "skipped")
         assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
         assert _state(backend) == _state(whoosh)
@@ -523,13 +524,14 @@ sys.path.insert(0, {tests!r})
 from pathlib import Path
 from support import settings_for
 from search.backends.opensearch import OpenSearchBackend
+from search.ingest.pipeline import import_paths
 
 def progress(done, total, articles):
     if articles >= 400:
         os._exit(9)  # as a kill -9: no cleanup, the lock stays
 
 backend = OpenSearchBackend({hosts!r}, {index!r}, settings_for(Path({scratch!r})))
-backend.writer().import_paths([Path({path!r})], progress=progress)
+import_paths(backend.writer(), [Path({path!r})], progress=progress)
 """
 
 
@@ -549,7 +551,7 @@ def test_an_import_killed_half_way_is_completed_by_the_next(
     assert sent > 1000  # it had sent documents to the cluster when it died
     backend = _backend(hosts, index, settings_for(folder / "pd-index"))
     assert _state(backend) == (0, 0, set())  # what it sent is invisible: it never committed
-    report = backend.writer().import_paths([path])
+    report = import_paths(backend.writer(), [path])
     assert report.articles == 500
     assert _state(backend) == _state(_whoosh(folder / "pd-index"))
 
@@ -562,8 +564,8 @@ def test_a_second_import_is_refused_while_one_runs(
     second = _backend(hosts, f"{prefix}-lock", settings).writer()
     with first.store().lock():
         with pytest.raises(IndexBusy, match=f"{prefix}-lock-articles"):
-            second.import_paths([SEEDS_DIR])
-    assert second.import_paths([SEEDS_DIR]).articles > 0
+            import_paths(second, [SEEDS_DIR])
+    assert import_paths(second, [SEEDS_DIR]).articles > 0
 
 
 # -- errors a user sees ---------------------------------------------------------------------
@@ -574,7 +576,7 @@ def test_an_unreachable_cluster_is_named(folder: Path) -> None:
     for call in (
         backend.exists,
         backend.reader,
-        lambda: backend.writer().import_paths([SEEDS_DIR]),
+        lambda: import_paths(backend.writer(), [SEEDS_DIR]),
     ):
         with pytest.raises(IndexUnavailable, match=r"http://127\.0\.0\.1:1\b"):
             call()

@@ -21,13 +21,12 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from support import CORPUS_DIR, SEED_PAGE, SearchFn, build_index, reader_for, traditional
 
-from search.analysis import normalize, squeeze
 from search.backends import ArchiveReader
 from search.errors import BaokuError
-from search.explain import explain, query_text
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
 from search.models import Article, SearchRequest
-from search.querylang import (
+from search.query.explain import explain, query_text
+from search.query.language import (
     ENTITY_FIELDS,
     TEXT_FIELDS,
     And,
@@ -40,6 +39,7 @@ from search.querylang import (
     Text,
     parse,
 )
+from search.text.analysis import normalize, squeeze
 
 
 def deterministic(max_examples: int) -> settings:

@@ -8,7 +8,7 @@ import pytest
 from support import build_index, searcher_for, write_jsonl
 
 from search.models import Snippet
-from search.snippets import make_snippet, render, to_html
+from search.text.snippets import make_snippet, render, to_html
 
 
 def test_every_occurrence_is_marked_substrings_too(seed_search):
@@ -64,7 +64,7 @@ def hostile(tmp_path_factory) -> Path:
 
 
 def test_archive_text_is_escaped_only_mark_is_markup(hostile):
-    from search.results import to_json
+    from search.output.results import to_json
 
     result = to_json(searcher_for(hostile)("港口"))
     snippet = result["hits"][0]["snippet"]

@@ -20,11 +20,11 @@ from support import CORPUS_DIR, SEEDS_DIR, build_index
 from whoosh import index as whoosh_index
 from whoosh.query import Phrase, Term
 
-from search.analysis import exact_grams, normalize, squeeze
 from search.backends.whoosh.matching import Evaluator, Snapshot
 from search.backends.whoosh.postings import IndexView
 from search.backends.whoosh.schema import BLOCK_LIMIT
 from search.backends.whoosh.store import open_index
+from search.text.analysis import exact_grams, normalize, squeeze
 
 # Common characters and words (many blocks of 1,024 postings), rare ones (inlined),
 # strings across word boundaries, digits and Latin, and strings found nowhere.

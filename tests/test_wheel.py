@@ -22,7 +22,9 @@ import pytest
 from support import ROOT, SEED_PAGE, running_server
 
 SHIPPED = (
-    "search/data/userdict.txt",
+    "search/text/data/userdict.txt",
+    "search/text/entities/data/surnames.txt",
+    "search/query/data/aliases.txt",
     "search/web/templates/base.html",
     "search/web/templates/search.html",
     "search/web/templates/article.html",

@@ -12,18 +12,17 @@ and never import an engine module; engines never import Flask or click.
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
-from search.ingest.pages import PageMeta
 from search.limits import SUGGESTIONS
 from search.models import (
     Article,
     DayCount,
     Hit,
-    IndexReport,
     IndexStats,
     SearchRequest,
     SearchResult,
@@ -33,6 +32,15 @@ Progress = Callable[[int, int, int], None]  # (bytes done, bytes total, articles
 Manifest = dict[str, dict[str, Any]]  # file key -> {"sha256", "articles"[, "jumps"]}
 MANIFEST_KEYS = ("sha256", "articles", "jumps")  # "jumps": a page file's `JumpPart`s
 LineTable = dict[str, str]  # JSONL line digest -> article id
+
+
+def files_under(manifest: Manifest, paths: Iterable[Path]) -> list[str]:
+    """The imported files (manifest keys) that are `paths` or inside them: what `remove` drops."""
+    targets = []
+    for path in paths:
+        resolved = str(path.resolve())
+        targets += [k for k in manifest if k == resolved or k.startswith(resolved + os.sep)]
+    return targets
 
 
 class ArchiveReader(Protocol):
@@ -82,15 +90,9 @@ class ArchiveReader(Protocol):
 class ArchiveWriter(Protocol):
     """Changes one archive; one writer at a time (`IndexBusy` for a second)."""
 
-    def import_paths(
-        self,
-        paths: Iterable[Path],
-        meta: PageMeta | None = None,
-        prune: bool = False,
-        progress: Progress | None = None,
-    ) -> IndexReport:
-        """Pages and JSONL files, incrementally (by file hash and JSONL line), never a
-        duplicate; a bad file is reported in the report and skipped."""
+    def store(self) -> Store:
+        """Where the import pipeline (search/ingest/pipeline.py) writes: the engine stores
+        what it is sent and never reads a file itself."""
         ...
 
     def remove(self, paths: Iterable[Path] = (), ids: Iterable[str] = ()) -> int:
@@ -141,7 +143,7 @@ class Batch(Protocol):
 
 
 class Store(Protocol):
-    """What the shared import pipeline (search/imports.py) needs of an engine."""
+    """What the shared import pipeline (search/ingest/pipeline.py) needs of an engine."""
 
     def lock(self) -> AbstractContextManager[None]:
         """Held for a whole import: a second one is refused with `IndexBusy`."""

@@ -1,4 +1,4 @@
-"""/api/*: the JSON face of query.py; the result shape comes from results.py."""
+"""/api/*: the JSON face of the engines and the newsroom; the result shape comes from output/."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from search import browse, params, trends
-from search.aliases import AliasTable, alias_table
 from search.backends import ArchiveReader, backend_for
-from search.citations import (
+from search.config import Settings
+from search.errors import BadParameter
+from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
+from search.models import Hit, SearchRequest
+from search.newsroom import browse, trends
+from search.newsroom.citations import (
     CITATION_FORMATS,
     MEDIA_TYPES,
     SUFFIXES,
@@ -28,14 +31,8 @@ from search.citations import (
     citation,
     citation_lines,
 )
-from search.config import Settings
-from search.errors import BadParameter
-from search.explain import explain
-from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
-from search.models import Hit, SearchRequest
-from search.querylang import highlight_texts
-from search.related import related
-from search.results import (
+from search.newsroom.related import related
+from search.output.results import (
     EXPORT_FORMATS,
     TREND_FIELDS,
     article_to_json,
@@ -51,6 +48,10 @@ from search.results import (
     trend_csv_rows,
     trend_to_json,
 )
+from search.query import params
+from search.query.aliases import AliasTable, alias_table
+from search.query.explain import explain
+from search.query.language import highlight_texts
 from search.web.openapi import openapi_spec
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -155,7 +156,7 @@ def dates() -> ResponseReturnValue:
 def trend() -> ResponseReturnValue:
     """Each query's matching articles per month or year and their share (`format=csv`)."""
     kind = params.choice(request.args.get("format"), ("json", "csv"), "format")
-    found = trends.trend(archive(), *params.trend_params(request.args.getlist("q"), request.args))
+    found = trends.trend(archive(), *trends.trend_params(request.args.getlist("q"), request.args))
     if kind == "json":
         return jsonify(trend_to_json(found, aliases()))
     lines = csv_lines(trend_csv_rows(found), TREND_FIELDS)

@@ -7,7 +7,7 @@
     /browse/2024-12-31/<paper>/<page>   one page: its articles, previous/next page and day
 
 `?paper=` narrows the calendar and the day to one paper. Everything is built by
-`search/browse.py` from the engine's `calendar` and `day`, as /api/dates and
+`search/newsroom/browse.py` from the engine's `calendar` and `day`, as /api/dates and
 /api/issues/<date> are.
 """
 
@@ -18,8 +18,8 @@ import calendar as calendars
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from search import browse as archive_browse
-from search.params import filter_value
+from search.newsroom import browse as archive_browse
+from search.query.params import filter_value
 from search.web.api import archive
 
 browse = Blueprint("browse", __name__)

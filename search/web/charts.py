@@ -13,7 +13,7 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 
 from search.models import Counts
-from search.trends import Trend, TrendPoint
+from search.newsroom.trends import Trend, TrendPoint
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 60, 16, 16, 44

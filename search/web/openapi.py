@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from search import __version__
-from search.citations import CITATION_FORMATS, MEDIA_TYPES
 from search.limits import (
     DEEPEST_HIT,
     EXPORT_ARTICLES,
@@ -19,9 +18,10 @@ from search.limits import (
     Limit,
 )
 from search.models import ENTITY_KINDS
-from search.params import GROUPS, SORTS
-from search.results import EXPORT_FORMATS
-from search.trends import TREND_BY
+from search.newsroom.citations import CITATION_FORMATS, MEDIA_TYPES
+from search.newsroom.trends import TREND_BY
+from search.output.results import EXPORT_FORMATS
+from search.query.params import GROUPS, SORTS
 
 
 def _param(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:

@@ -16,9 +16,9 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from search import params, trends
 from search.errors import BaokuError
 from search.limits import TREND_QUERIES
+from search.newsroom import trends
 from search.web.api import archive
 from search.web.charts import line_chart
 
@@ -31,7 +31,7 @@ def trend_page() -> ResponseReturnValue:
     queries = [q for q in request.args.getlist("q") if q.strip()]
     if not queries:
         return _page(queries)
-    found = trends.trend(archive(), *params.trend_params(queries, request.args))
+    found = trends.trend(archive(), *trends.trend_params(queries, request.args))
     filters: dict[str, Any] = {k: v for k in ("section", "author") if (v := request.args.get(k))}
 
     def point_link(series: int, period: str) -> str:

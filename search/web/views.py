@@ -17,15 +17,15 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from search import querylang as ql
-from search.citations import Reference, gbt7714
 from search.errors import BaokuError
-from search.explain import ENTITY_WORDS, chips, explain, query_text, refined
-from search.feed import MEDIA_TYPE, atom, etag
 from search.limits import FEED_ENTRIES, PAGE_SIZE
 from search.models import ENTITY_KINDS
-from search.related import related
-from search.results import article_to_json, facets_to_json, to_json
+from search.newsroom.citations import Reference, gbt7714
+from search.newsroom.feed import MEDIA_TYPE, atom, etag
+from search.newsroom.related import related
+from search.output.results import article_to_json, facets_to_json, to_json
+from search.query import language as ql
+from search.query.explain import ENTITY_WORDS, chips, explain, query_text, refined
 from search.web.api import aliases, archive, permalink, query_needles, search_request
 from search.web.charts import timeline_svg
 

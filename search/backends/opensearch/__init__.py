@@ -6,7 +6,7 @@
     reader      ArchiveReader: search, export, article_ids, article, suggest, stats
     batch       one import's deletions and bulk indexing
     store       manifest, line tables, import lock and last update (files index)
-    writer      ArchiveWriter: import (search/imports.py), remove, optimize
+    writer      ArchiveWriter: import (search/ingest/pipeline.py), remove, optimize
     client      the connection, and the one place client errors become baoku's
 
 Text is normalised in Python with `analysis.normalize` (the function the

@@ -38,12 +38,12 @@ from typing import Any
 
 from opensearchpy.helpers import streaming_bulk
 
-from search import analysis
 from search.backends.opensearch.client import BULK_TIMEOUT, Cluster
 from search.backends.opensearch.documents import analyse
 from search.backends.opensearch.mapping import ARTICLE, JOIN
 from search.config import Settings
 from search.models import Article
+from search.text import analysis
 
 ANALYSE_BATCH = 32  # articles per worker task
 DELETE_BATCH = ANALYSE_BATCH  # ids per delete-by-query: one per analysed batch

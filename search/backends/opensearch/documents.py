@@ -21,12 +21,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from search import analysed
-from search.analysis import normalize, squeeze, words
+from search.backends.hits import stored_article
 from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, UNIT
-from search.hits import TITLE_UNIT, stored_article
 from search.limits import QUERY_CHARS
-from search.models import Article
+from search.models import TITLE_UNIT, Article
+from search.text import analysed
+from search.text.analysis import normalize, squeeze, words
 
 _SEPARATOR = "\x1f"
 _ID_BYTES = 256

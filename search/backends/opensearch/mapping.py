@@ -32,13 +32,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.analysis import PART_GAP
 from search.limits import DEEPEST_HIT
+from search.text.analysis import PART_GAP
 
 ARTICLE, UNIT = "article", "unit"  # the join's relation names
 JOIN = "join"
 PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
-# The parent's keyword arrays of the names an article mentions (entities.py).
+# The parent's keyword arrays of the names an article mentions (text/entities/).
 ENTITY_FIELDS = {"person": "persons", "place": "places", "org": "orgs"}
 
 # One primary shard: has_child scores a parent with its children's BM25, which

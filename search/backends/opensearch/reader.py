@@ -18,17 +18,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
-from search.aliases import alias_table
-from search.analysis import normalize, squeeze
+from search.backends.hits import article_from_stored, best_unit, build_hit, shown_paragraphs
 from search.backends.opensearch.client import Cluster
 from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
 from search.backends.opensearch.store import OpenSearchStore
 from search.backends.opensearch.translate import Plan, has_parent
 from search.errors import ArticleNotFound, BaokuError, IndexUnavailable
-from search.hits import article_from_stored, best_unit, build_hit, shown_paragraphs
 from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS
 from search.models import Article, DayCount, Hit, IndexStats, SearchRequest, SearchResult
-from search.params import validate
+from search.query.aliases import alias_table
+from search.query.params import validate
+from search.text.analysis import normalize, squeeze
 
 EXPORT_PAGE = 500  # hits per search_after page
 IDS_PAGE = 10_000  # article ids per composite aggregation page

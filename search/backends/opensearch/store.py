@@ -1,4 +1,4 @@
-"""What the import pipeline (search/imports.py) keeps between imports, in the files index.
+"""What the import pipeline (search/ingest/pipeline.py) keeps between imports, in the files index.
 
 Documents of `{prefix}-files`, by `kind`:
 

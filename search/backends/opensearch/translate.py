@@ -51,13 +51,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from search import querylang as ql
-from search.aliases import AliasTable
-from search.analysis import exact_grams
 from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, PARENT_FIELD, UNIT
 from search.limits import FACET_VALUES
 from search.models import Counts, Facets, SearchRequest, imported_stamp
-from search.ranking import (
+from search.query import language as ql
+from search.query.aliases import AliasTable
+from search.query.ranking import (
     AUTHOR_BOOST,
     TITLE_BOOST,
     TOGETHER_BOOST,
@@ -65,6 +64,7 @@ from search.ranking import (
     query_tree,
     top_level_texts,
 )
+from search.text.analysis import exact_grams
 
 Query = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""`ArchiveWriter` for a cluster: imports (through search/imports.py), removals, merges.
+"""`ArchiveWriter` for a cluster: imports (through search/ingest/pipeline.py), removals, merges.
 
 Each runs under the import lock (store.py), as the Whoosh engine's do: one
 writer at a time, so a removal never races an import's deletions.
@@ -10,15 +10,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from search.backends.base import files_under
 from search.backends.opensearch.client import LONG_TIMEOUT, Cluster
 from search.backends.opensearch.mapping import ARTICLE, JOIN
 from search.backends.opensearch.reader import OpenSearchReader
 from search.backends.opensearch.store import OpenSearchStore
-from search.imports import PipelineImports, files_under
 from search.models import IndexStats
 
 
-class OpenSearchWriter(PipelineImports):
+class OpenSearchWriter:
     """Changes one archive on a cluster."""
 
     def __init__(self, cluster: Cluster, store: OpenSearchStore, shards: int) -> None:

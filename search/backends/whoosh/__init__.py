@@ -3,7 +3,7 @@
 `WhooshBackend` is all that the rest of baoku sees of it (through
 `backends.backend_for`): `reader()` searches (reader.py over matching.py
 and postings.py), `writer()` imports through the shared pipeline
-(search/imports.py) into `store.WhooshStore`, whose worker processes write
+(search/ingest/pipeline.py) into `store.WhooshStore`, whose worker processes write
 segments themselves (segments.py). Whoosh's private names are used only in
 read_adapter.py and write_adapter.py.
 """
@@ -17,11 +17,10 @@ from search.backends.whoosh import store
 from search.backends.whoosh.reader import WhooshReader
 from search.backends.whoosh.workers import SEGMENT_TOKENS
 from search.config import Settings
-from search.imports import PipelineImports
 from search.models import IndexStats
 
 
-class WhooshWriter(PipelineImports):
+class WhooshWriter:
     def __init__(self, settings: Settings, segment_tokens: int) -> None:
         self.settings = settings
         self.segment_tokens = segment_tokens

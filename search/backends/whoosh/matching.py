@@ -10,7 +10,7 @@ those occurrences, plus:
   substring (铁军 in 钢铁军团);
 * title and author fields on the article itself (boosted);
 * a togetherness bonus for units holding all the terms at once;
-* (in query.py) a title tier: articles whose title holds every term first.
+* (in reader.py) a title tier: articles whose title holds every term first.
 
 Everything is a sorted array of global docnums with a score each (`Matches`):
 AND is an intersection, OR a union, NOT a difference, and "each term anywhere
@@ -27,12 +27,12 @@ from functools import cached_property, reduce
 
 import numpy as np
 
-from search import querylang as ql
-from search.analysis import exact_grams
 from search.backends.whoosh.postings import LENGTH_FIELDS, IndexView, Segment
 from search.backends.whoosh.schema import ENTITY_COLUMNS
 from search.models import DayCount
-from search.ranking import AUTHOR_BOOST, TITLE_BOOST, TOGETHER_BOOST, WORD_BOOST
+from search.query import language as ql
+from search.query.ranking import AUTHOR_BOOST, TITLE_BOOST, TOGETHER_BOOST, WORD_BOOST
+from search.text.analysis import exact_grams
 
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 _PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}

@@ -17,15 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search import querylang as ql
-from search.aliases import AliasTable, alias_table
-from search.analysis import normalize, squeeze
+from search.backends.hits import article_from_stored, best_unit, build_hit
 from search.backends.whoosh.matching import Coded, Evaluator, Matches, Snapshot
 from search.backends.whoosh.postings import IndexView
 from search.backends.whoosh.store import last_commit, open_index, stats
 from search.config import Settings
 from search.errors import ArticleNotFound
-from search.hits import article_from_stored, best_unit, build_hit
 from search.limits import DAY_ARTICLES, FACET_VALUES, SUGGEST_SCAN, SUGGESTIONS
 from search.models import (
     Article,
@@ -38,8 +35,11 @@ from search.models import (
     SearchResult,
     imported_stamp,
 )
-from search.params import validate
-from search.ranking import query_tree, top_level_texts
+from search.query import language as ql
+from search.query.aliases import AliasTable, alias_table
+from search.query.params import validate
+from search.query.ranking import query_tree, top_level_texts
+from search.text.analysis import normalize, squeeze
 
 
 def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:

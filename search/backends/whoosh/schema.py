@@ -24,10 +24,10 @@ from typing import Any
 from whoosh import fields, formats
 from whoosh.codec import whoosh3
 
-from search.analysed import analyse
-from search.analysis import Tokens, exact_tokens, normalize, word_tokens
-from search.hits import TITLE_UNIT, stored_article
-from search.models import Article, Mention
+from search.backends.hits import stored_article
+from search.models import TITLE_UNIT, Article, Mention
+from search.text.analysed import analyse
+from search.text.analysis import Tokens, exact_tokens, normalize, word_tokens
 
 KIND_ARTICLE, KIND_TITLE, KIND_PARAGRAPH = "article", "title", "paragraph"
 # Parent columns of the names an article mentions, comma-joined like `author_key`.

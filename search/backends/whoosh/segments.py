@@ -40,7 +40,6 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.analysis import Tokens
 from search.backends.whoosh.read_adapter import posting_blocks
 from search.backends.whoosh.schema import (
     ONE_POSITION,
@@ -55,6 +54,7 @@ from search.backends.whoosh.write_adapter import (
     stored_lengths,
     terms_from,
 )
+from search.text.analysis import Tokens
 
 Document = Mapping[str, Any]  # field name -> value, as `schema.article_documents` makes them
 

@@ -1,6 +1,6 @@
 """The embedded engine's storage: open or create the index, one import at a time, commit.
 
-`WhooshStore` is what the shared import pipeline (search/imports.py) writes
+`WhooshStore` is what the shared import pipeline (search/ingest/pipeline.py) writes
 through: the manifest and line tables beside the Whoosh files
 (manifest.py), an flock so one import runs at a time, and a `WhooshBatch`
 whose articles worker processes (workers.py) analyse and write as segments
@@ -25,7 +25,7 @@ from whoosh.query import And, Term
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from search.backends.base import LineTable, Manifest
+from search.backends.base import LineTable, Manifest, files_under
 from search.backends.whoosh import manifest as recorded
 from search.backends.whoosh.schema import KIND_ARTICLE, KIND_PARAGRAPH, build_schema, codec
 from search.backends.whoosh.segments import merge
@@ -33,7 +33,6 @@ from search.backends.whoosh.workers import SEGMENT_TOKENS, SegmentWorkers
 from search.backends.whoosh.write_adapter import commit_segments, segments_of
 from search.config import Settings
 from search.errors import IndexBusy, IndexMissing, IndexUnavailable
-from search.imports import files_under
 from search.models import Article, IndexStats
 
 LOCK = "baoku.lock"
@@ -163,7 +162,7 @@ class WhooshBatch:
 
 
 class WhooshStore:
-    """The `Store` of search/imports.py for an index directory."""
+    """The `Store` of search/ingest/pipeline.py for an index directory."""
 
     def __init__(self, settings: Settings, segment_tokens: int = SEGMENT_TOKENS) -> None:
         self.settings = settings

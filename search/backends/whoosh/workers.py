@@ -16,12 +16,12 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search import analysis
 from search.backends.whoosh.schema import article_documents, codec
 from search.backends.whoosh.segments import SegmentBuilder
 from search.config import Settings
 from search.errors import IndexUnavailable
 from search.models import Article
+from search.text import analysis
 
 # A worker writes its segment when it holds this many tokens (~40 bytes each
 # in memory): ~800 MB a worker, whatever the input size; 5 segments for the corpus.

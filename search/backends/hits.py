@@ -13,10 +13,8 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from search.models import Article, Hit, Mention, Paragraph
-from search.snippets import find, make_snippet
-
-TITLE_UNIT = -1  # a hit's `paragraph` when the title is what matched
+from search.models import TITLE_UNIT, Article, Hit, Mention, Paragraph
+from search.text.snippets import find, make_snippet
 
 
 def stored_article(article: Article) -> dict[str, Any]:

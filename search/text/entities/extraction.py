@@ -3,7 +3,7 @@
 Reads the jieba pieces the import already cut (`analysed.py`), never the text
 again: a second jieba pass (posseg) would cost five times the cut. Instead,
 rules over the pieces, jieba's dictionary tags and frequencies, and small
-shipped word lists (`data/entity_*.txt`: surnames, Japanese family names,
+shipped word lists (`data/*.txt`: surnames, Japanese family names,
 places, organisations, ordinary words jieba tags as places):
 
 - credits and datelines (`本报蚌埠1月1日电`, `记者张三报道`, a closing `（张三）`)
@@ -43,8 +43,8 @@ from itertools import accumulate, compress
 
 import jieba.posseg
 
-from search.analysis import segmenter
 from search.models import ENTITY_KINDS, EntityKind, Mention
+from search.text.analysis import segmenter
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _CREDIT_WORDS = "记者|通讯员|责任编辑|编辑|责编|撰文|执笔|摄影"
@@ -255,7 +255,7 @@ class _Kinds(dict[str, int]):
 
 
 def _word_list(name: str) -> frozenset[str]:
-    text = files("search").joinpath(f"data/{name}").read_text("utf-8")
+    text = files("search.text.entities").joinpath(f"data/{name}").read_text("utf-8")
     return frozenset(
         word for line in text.splitlines() if not line.startswith("#") for word in line.split()
     )
@@ -266,11 +266,11 @@ def _lexicon(tokenizer: jieba.Tokenizer) -> _Lexicon:
     """jieba's dictionary tags and frequencies as `tokenizer` (analysis.segmenter, with
     the shipped and the user dictionary) has them, and the shipped lists: loaded once
     per tokenizer, so a changed user dictionary is seen."""
-    orgs = _word_list("entity_orgs.txt")
-    surnames = _word_list("entity_surnames.txt")
-    japanese = _word_list("entity_japanese_surnames.txt")
-    places = _word_list("entity_places.txt")
-    not_places = _word_list("entity_not_places.txt")
+    orgs = _word_list("orgs.txt")
+    surnames = _word_list("surnames.txt")
+    japanese = _word_list("japanese_surnames.txt")
+    places = _word_list("places.txt")
+    not_places = _word_list("not_places.txt")
     # The shipped and the user dictionary's tags win: a newsroom that adds `柯文哲 nr`
     # to its user dictionary makes him a person.
     tags = {**jieba.posseg.dt.word_tag_tab, **tokenizer.user_word_tag_tab}

@@ -3,7 +3,7 @@
 A journalist who typed `鄭州 環衛 -新密 date:2024-01..2024-03` reads back
 包含“郑州”并且包含“环卫”，不包含“新密”；2024-01-01 至 2024-03-31；繁体已归一, and sees
 each part and filter as a chip that removes it. All of it is built from the
-parsed query (`querylang`), so what is stated is what was searched.
+parsed query (`query/language.py`), so what is stated is what was searched.
 
 `query_text` writes a syntax tree back as query text (`parse(query_text(n))`
 gives `n` again), which is how a chip removes one part and how a refinement
@@ -16,10 +16,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from search import querylang as ql
-from search.aliases import AliasTable, expand
-from search.analysis import normalize
 from search.models import SearchRequest
+from search.query import language as ql
+from search.query.aliases import AliasTable, expand
+from search.text.analysis import normalize
 
 _FIELD_WORDS = {None: "包含", "title": "标题包含", "author": "作者包含", "section": "栏目包含"}
 ENTITY_WORDS = {"person": "人物", "place": "地点", "org": "机构"}  # what the page calls each kind

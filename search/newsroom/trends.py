@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -21,6 +22,7 @@ from search.backends.base import ArchiveReader
 from search.errors import BadParameter
 from search.limits import TREND_QUERIES
 from search.models import SearchRequest
+from search.query.params import choice, search_request
 
 TrendBy = Literal["month", "year"]
 TREND_BY: tuple[TrendBy, ...] = ("year", "month")
@@ -110,3 +112,13 @@ def _between(first: str, last: str, by: TrendBy) -> list[str]:
         out.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+def trend_params(
+    queries: list[str], params: Mapping[str, str | None]
+) -> tuple[list[str], TrendBy, SearchRequest]:
+    """A trend's queries, period and filters (`from`, `to`, `section`, `author`), as the
+    page, the API and `baoku trend` read them."""
+    by = choice(params.get("by"), TREND_BY, "by")
+    base = search_request({**params, "q": queries[0] if queries else ""})
+    return queries, by, base  # type: ignore[return-value]

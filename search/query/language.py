@@ -6,7 +6,7 @@
     郑州 OR 新郑  (a OR b) c  the implicit AND binds tighter: a b OR c is (a b) OR c
     NOT 新密  -新密           exclusion (also of a field: -org:国务院)
     title:郑州 author:张立 section:"经济工作"   fields
-    person:江泽民 place:深圳 org:国务院       articles that mention them (entities.py)
+    person:江泽民 place:深圳 org:国务院       articles that mention them (text/entities/)
     date:2024-01..2024-03 date:2024 date:..1998-01-15
 
 Lenient where a journalist's typing is merely untidy: an unclosed quote runs
@@ -24,10 +24,10 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
-from search.analysis import normalize, squeeze
 from search.errors import BadParameter, BaokuError, QuerySyntaxError
 from search.limits import NEAR_DISTANCE, QUERY_CHARS, QUERY_NESTING, QUERY_TERMS
 from search.models import ENTITY_KINDS
+from search.text.analysis import normalize, squeeze
 
 TEXT_FIELDS = ("title", "author", "section")
 ENTITY_FIELDS: tuple[str, ...] = ENTITY_KINDS  # person: place: org:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from search.analysis import cut, normalize
-from search.entities import extract
-from search.hits import TITLE_UNIT
-from search.models import Article
+from search.models import TITLE_UNIT, Article
+from search.text.analysis import cut, normalize
+from search.text.entities.extraction import extract
 
 
 @dataclass(frozen=True, slots=True)

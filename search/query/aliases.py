@@ -1,7 +1,7 @@
 """简称与全称: a query term matches the names a journalist does not type.
 
 The archive writes 中国国际进口博览会 where a journalist types 进博会. A shipped
-table (`search/data/aliases.txt`) and an optional user file (`aliases_file`)
+table (`search/query/data/aliases.txt`) and an optional user file (`aliases_file`)
 group such names; a query term equal to any name of a group becomes an `Alias`
 node (an entity filter such as `org:北大` takes every name), which every engine
 matches as any of the names (each still an exact substring) and ranks as the
@@ -21,9 +21,9 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from search import querylang as ql
-from search.analysis import normalize, squeeze
 from search.errors import BadParameter
+from search.query import language as ql
+from search.text.analysis import normalize, squeeze
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _read(text: str, groups: dict[str, tuple[str, ...]]) -> None:
 @lru_cache(maxsize=8)
 def _table(user_file: str | None, stamp: float) -> AliasTable:
     groups: dict[str, tuple[str, ...]] = {}
-    _read(resources.files("search").joinpath("data/aliases.txt").read_text("utf-8"), groups)
+    _read(resources.files("search.query").joinpath("data/aliases.txt").read_text("utf-8"), groups)
     if user_file:
         try:
             _read(Path(user_file).read_text("utf-8"), groups)

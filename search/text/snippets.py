@@ -14,8 +14,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from html import escape
 
-from search.analysis import normalize
 from search.models import Snippet
+from search.text.analysis import normalize
 
 WINDOW = 120
 SLACK = 24  # how far a window edge may move to land on punctuation

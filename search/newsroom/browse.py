@@ -27,7 +27,7 @@ from search.backends.base import ArchiveReader
 from search.errors import BadParameter
 from search.limits import DAY_ARTICLES
 from search.models import Article, DayCount
-from search.querylang import parse_date
+from search.query.language import parse_date
 
 Period = Literal["day", "month", "year"]
 PERIODS: tuple[Period, ...] = ("day", "month", "year")

@@ -14,16 +14,14 @@ are saved after the commit, so a killed import is simply run again.
 from __future__ import annotations
 
 import datetime
-import os
 import resource
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from search.backends.base import LineTable, Manifest, Progress, Store
+from search.backends.base import ArchiveWriter, LineTable, Manifest, Progress, Store
 from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_of
 from search.ingest.jsonl import read_jsonl
 from search.ingest.jumps import JumpPart, join_jumps, jump_parts, linked_files
@@ -241,29 +239,16 @@ def import_into(
     )
 
 
-def files_under(manifest: Manifest, paths: Iterable[Path]) -> list[str]:
-    """The imported files (manifest keys) that are `paths` or inside them: what `remove` drops."""
-    targets = []
-    for path in paths:
-        resolved = str(path.resolve())
-        targets += [k for k in manifest if k == resolved or k.startswith(resolved + os.sep)]
-    return targets
-
-
-class PipelineImports(ABC):
-    """`ArchiveWriter.import_paths` for an engine: the shared pipeline into its `Store`."""
-
-    @abstractmethod
-    def store(self) -> Store: ...
-
-    def import_paths(
-        self,
-        paths: Iterable[Path],
-        meta: PageMeta | None = None,
-        prune: bool = False,
-        progress: Progress | None = None,
-    ) -> IndexReport:
-        return import_into(self.store(), paths, meta, prune, progress)
+def import_paths(
+    writer: ArchiveWriter,
+    paths: Iterable[Path],
+    meta: PageMeta | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Import pages and JSONL files into the archive `writer` changes (any engine): the
+    pipeline sits above the engines, which only store what it sends them."""
+    return import_into(writer.store(), paths, meta, prune, progress)
 
 
 def _recorded(

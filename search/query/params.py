@@ -17,8 +17,7 @@ from typing import get_args
 from search.errors import BadParameter
 from search.limits import DEEPEST_HIT, FILTER_CHARS, PAGE, PAGE_SIZE, Limit
 from search.models import GroupBy, SearchRequest, SortBy
-from search.querylang import parse_date
-from search.trends import TREND_BY, TrendBy
+from search.query.language import parse_date
 
 GROUPS: tuple[str, ...] = get_args(GroupBy)
 SORTS: tuple[str, ...] = get_args(SortBy)
@@ -115,13 +114,3 @@ def validate(request: SearchRequest) -> None:
     choice(request.sort, SORTS, "sort")
     if request.date_from and request.date_to and request.date_from > request.date_to:
         raise BadParameter("the date range ends before it starts")
-
-
-def trend_params(
-    queries: list[str], params: Mapping[str, str | None]
-) -> tuple[list[str], TrendBy, SearchRequest]:
-    """A trend's queries, period and filters (`from`, `to`, `section`, `author`), as the
-    page, the API and `baoku trend` read them."""
-    by = choice(params.get("by"), TREND_BY, "by")
-    base = search_request({**params, "q": queries[0] if queries else ""})
-    return queries, by, base  # type: ignore[return-value]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from search.models import Hit, SearchResult, imported_stamp
-from search.snippets import to_html
+from search.text.snippets import to_html
 
 ATOM = "http://www.w3.org/2005/Atom"
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))

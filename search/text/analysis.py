@@ -3,7 +3,7 @@
     normalize(text)   full-width -> half-width, Latin lower case, traditional -> simplified
     exact_tokens()    every character and every overlapping character bigram (recall)
     word_tokens()     jieba precise-mode words with ordinal positions (ranking)
-    cut()             the jieba pieces both come from, which entities.py also reads
+    cut()             the jieba pieces both come from, which text/entities/ also reads
 
 Why this design: jieba's stock `ChineseAnalyzer` puts each token's character
 offset in `pos` and emits overlapping search-mode words, so Whoosh phrase
@@ -117,7 +117,7 @@ def exact_tokens(parts: Iterable[str]) -> Tokens:
 
 def cut(normalized: str) -> list[str]:
     """jieba's precise-mode pieces of normalised text, spaces and punctuation included:
-    they join back into the text, so rules over words (entities.py) keep offsets."""
+    they join back into the text, so rules over words (text/entities/) keep offsets."""
     return list(segmenter().cut(normalized))
 
 

@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from search.browse import Issue, PaperCoverage, page_label, weekday
 from search.ingest.pages import ParsedPage
 from search.models import ENTITY_KINDS, Article, Facets, Hit, SearchResult, Snippet
-from search.snippets import mark_all, render
-from search.trends import Trend
+from search.newsroom.browse import Issue, PaperCoverage, page_label, weekday
+from search.newsroom.trends import Trend
+from search.text.snippets import mark_all, render
 
 Style = Callable[[str], str]
 

@@ -10,10 +10,10 @@ scattered over the article.
 
 from __future__ import annotations
 
-from search import querylang as ql
-from search.aliases import AliasTable, expand
-from search.analysis import normalize, squeeze
 from search.models import SearchRequest
+from search.query import language as ql
+from search.query.aliases import AliasTable, expand
+from search.text.analysis import normalize, squeeze
 
 TITLE_BOOST = 4.0  # a term in the title (or a title: field)
 AUTHOR_BOOST = 2.0  # an unfielded term in an author's name

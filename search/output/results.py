@@ -8,15 +8,15 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from search.aliases import AliasTable
-from search.browse import Issue, PaperCoverage, Period, period_counts
-from search.explain import explain
-from search.hits import stored_article
+from search.backends.hits import stored_article
 from search.ingest.pages import ParsedPage
 from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResult
-from search.related import Related
-from search.snippets import mark_all_html, to_html
-from search.trends import Trend, TrendPoint
+from search.newsroom.browse import Issue, PaperCoverage, Period, period_counts
+from search.newsroom.related import Related
+from search.newsroom.trends import Trend, TrendPoint
+from search.query.aliases import AliasTable
+from search.query.explain import explain
+from search.text.snippets import mark_all_html, to_html
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:

@@ -18,10 +18,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from search.analysis import normalize, segmenter
 from search.backends.base import ArchiveReader
 from search.limits import RELATED_ARTICLES, RELATED_WORDS
 from search.models import Article, Hit, SearchRequest
+from search.text.analysis import normalize, segmenter
 
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z]{3,}")  # CJK words of 2+, Latin of 3+
 # A word in more than this share of paragraphs (and more than RARE_ENOUGH of them) says

@@ -1,0 +1,1 @@
+"""Newsroom features over any engine: browse, feeds, citations, related coverage, trends."""
