@@ -19,10 +19,11 @@ run: install  ## index seeds/ (changed files only), then serve search on http://
 	$(BIN)/baoku search 郑好融
 	$(BIN)/baoku serve
 
-test: install  ## lint, types, then the whole test suite (installs chromium for the browser test)
+test: install  ## lint, types, import layers, then the whole test suite (installs chromium for the browser test)
 	bash .ci/ensure-chromium
 	$(BIN)/ruff check search tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 bench: install  ## full-corpus benchmark of Whoosh, the 3-node cluster and a naive baseline (~25 min)
