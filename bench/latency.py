@@ -24,8 +24,8 @@ from pathlib import Path
 from search.backends.whoosh import postings
 from search.backends.whoosh.reader import WhooshReader
 from search.config import Settings
-from search.models import SearchRequest
 from search.query.params import search_request
+from search.query.request import SearchRequest
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))

@@ -76,7 +76,8 @@ from whoosh.qparser import QueryParser
 from search.backends import backend_for
 from search.config import Settings
 from search.ingest.pipeline import import_paths
-from search.models import SearchRequest, SearchResult, SortBy
+from search.models import SearchResult
+from search.query.request import SearchRequest, SortBy
 from search.text import analysis
 from search.text.analysis import normalize, squeeze
 

@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 
 from search.backends import backend_for
 from search.config import Settings
-from search.models import SearchRequest
 from search.query.params import date_param
+from search.query.request import SearchRequest
 from search.web import create_app
 
 BENCH = Path(__file__).resolve().parent

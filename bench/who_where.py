@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from search.backends import backend_for
-from search.models import SearchRequest
+from search.query.request import SearchRequest
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))

@@ -36,7 +36,6 @@ from search.output.results import (
     article_to_json,
     csv_lines,
     dates_to_json,
-    facets_to_json,
     issue_to_json,
     parsed_page_to_json,
     related_to_json,
@@ -266,18 +265,16 @@ def search_command(
     dates = {"from": date_from or since, "to": date_to, "imported_since": imported_since}
     named = {"person": person, "place": place, "org": org}
     request = search_request(
-        {**params, **dates, **named, "aliases": "false" if no_aliases else None}, with_facets
+        {**params, **dates, **named, "aliases": "false" if no_aliases else None},
+        with_facets,
+        alias_table(settings.aliases_file),
     )
-    aliases = alias_table(settings.aliases_file)
     result = archive.search(request)
     if as_json:
-        data = {**to_json(result), "explain": explain(request, aliases)}
-        if with_facets:
-            data["facets"] = facets_to_json(result.facets)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_json(result, request), ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()
-        text = terminal.search_result(result, group, color, explain(request, aliases))
+        text = terminal.search_result(result, group, color, explain(request))
         click.echo(text, color=color)
 
 
@@ -426,10 +423,14 @@ def trend_command(
     articles in each period (so a growing archive does not fake a trend)."""
     settings = _settings(ctx)
     archive = backend_for(settings).reader()
-    asked = trends.trend_params(list(queries), {"by": by, "from": date_from, "to": date_to})
+    asked = trends.trend_params(
+        list(queries),
+        {"by": by, "from": date_from, "to": date_to},
+        alias_table(settings.aliases_file),
+    )
     found = trends.trend(archive, *asked)
     if as_json:
-        data = trend_to_json(found, alias_table(settings.aliases_file))
+        data = trend_to_json(found)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif as_csv:
         click.echo(

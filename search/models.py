@@ -188,34 +188,6 @@ class SearchResult:
     facets: Facets | None = None
 
 
-GroupBy = Literal["article", "paragraph"]
-SortBy = Literal["relevance", "date"]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    query: str
-    group: GroupBy = "article"
-    sort: SortBy = "relevance"
-    page: int = 1
-    size: int = 10
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    section: str | None = None  # exact section name (a facet value)
-    author: str | None = None  # exact author name (a facet value)
-    facets: bool = False
-    imported_since: datetime.datetime | None = None  # only articles imported at or after (UTC)
-    aliases: bool = True  # widen terms to their other names (aliases.py)
-    person: str | None = None  # an exact person facet value: articles that mention them
-    place: str | None = None
-    org: str | None = None
-
-    def entities(self) -> tuple[tuple[EntityKind, str], ...]:
-        """The entity facet filters asked for, as (kind, name)."""
-        asked = ((kind, getattr(self, kind)) for kind in ENTITY_KINDS)
-        return tuple((kind, name) for kind, name in asked if name and name.strip())
-
-
 @dataclass(frozen=True, slots=True)
 class DayCount:
     """Articles of one paper on one day: what /browse counts."""

@@ -25,9 +25,10 @@ from search.errors import ArticleNotFound, QuerySyntaxError
 from search.ingest.jsonl import Line, read_jsonl
 from search.ingest.pipeline import import_paths
 from search.limits import FACET_VALUES
-from search.models import Article, SearchRequest
+from search.models import Article
 from search.newsroom.related import related
 from search.query.aliases import alias_table
+from search.query.request import SearchRequest
 from search.text.analysed import analyse
 from search.text.analysis import normalize
 

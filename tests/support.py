@@ -32,7 +32,8 @@ import opencc
 from search.backends import ArchiveReader, backend_for
 from search.config import Settings
 from search.ingest.pipeline import import_paths
-from search.models import SearchRequest, SearchResult
+from search.models import SearchResult
+from search.query.request import SearchRequest
 from search.text import analysis
 
 ROOT = Path(__file__).resolve().parents[1]

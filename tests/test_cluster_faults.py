@@ -56,7 +56,8 @@ from search.backends.opensearch.mapping import names
 from search.backends.opensearch.reader import EXPORT_PAGE
 from search.errors import IndexUnavailable
 from search.ingest.pipeline import import_paths
-from search.models import GroupBy, Hit, SearchRequest
+from search.models import Hit
+from search.query.request import GroupBy, SearchRequest
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"  # 3,148 People's Daily articles, January 1998
 SEARCHED = 1000  # articles in the archive that is searched while a node dies

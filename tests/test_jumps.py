@@ -17,7 +17,7 @@ from pagekit import Page, Story, assert_same, expect, han_phrase, header, paras,
 from support import build_index, reader_for
 
 from search.errors import ArticleNotFound
-from search.models import SearchRequest
+from search.query.request import SearchRequest
 
 GRAIN = "pd1998-19980120-02-002"  # jumps: paragraphs 0-1 on page 1, 2-3 on page 2
 NUCLEAR = "pd1998-19980119-04-004"  # a second jump between the same pages

@@ -51,9 +51,8 @@ from search.errors import (
     QuerySyntaxError,
 )
 from search.ingest.pipeline import import_paths
-from search.models import GroupBy, SearchRequest, SearchResult
-from search.query import language as querylang
-from search.query.ranking import top_level_texts, with_dates
+from search.models import SearchResult
+from search.query.request import GroupBy, SearchRequest
 from search.text.analysis import normalize, squeeze
 
 CLUSTER_DIR = ROOT / ".opensearch"
@@ -214,8 +213,7 @@ GROUPS: list[GroupBy] = ["article", "paragraph"]
 
 def _tier(engines: Engines, query: str, options: dict[str, Any], ids: list[str]) -> set[str]:
     """The hits whose title or subtitle holds every top-level term (the title tier)."""
-    node = with_dates(querylang.parse(query), SearchRequest(query=query, **options))
-    texts = top_level_texts(node)
+    texts = SearchRequest(query=query, **options).plan.terms
     if not texts:
         return set()
     tier = set()

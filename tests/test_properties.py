@@ -24,7 +24,7 @@ from support import CORPUS_DIR, SEED_PAGE, SearchFn, build_index, reader_for, tr
 from search.backends import ArchiveReader
 from search.errors import BaokuError
 from search.ingest.pages import PageFormatError, PageMeta, parse_page
-from search.models import Article, SearchRequest
+from search.models import Article
 from search.query.explain import explain, query_text
 from search.query.language import (
     ENTITY_FIELDS,
@@ -39,6 +39,7 @@ from search.query.language import (
     Text,
     parse,
 )
+from search.query.request import SearchRequest
 from search.text.analysis import normalize, squeeze
 
 

@@ -65,8 +65,9 @@ def hostile(tmp_path_factory) -> Path:
 
 def test_archive_text_is_escaped_only_mark_is_markup(hostile):
     from search.output.results import to_json
+    from search.query.request import SearchRequest
 
-    result = to_json(searcher_for(hostile)("港口"))
+    result = to_json(searcher_for(hostile)("港口"), SearchRequest("港口"))
     snippet = result["hits"][0]["snippet"]
     assert "<img" not in snippet and "<script" not in snippet
     assert snippet == "<mark>港口</mark>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;引号&quot;"

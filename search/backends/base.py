@@ -24,9 +24,9 @@ from search.models import (
     DayCount,
     Hit,
     IndexStats,
-    SearchRequest,
     SearchResult,
 )
+from search.query.request import SearchRequest
 
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes total, articles sent)
 Manifest = dict[str, dict[str, Any]]  # file key -> {"sha256", "articles"[, "jumps"]}

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from search.backends.base import ArchiveReader
 from search.limits import RELATED_ARTICLES, RELATED_WORDS
-from search.models import Article, Hit, SearchRequest
+from search.models import Article, Hit
+from search.query.request import SearchRequest
 from search.text.analysis import normalize, segmenter
 
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z]{3,}")  # CJK words of 2+, Latin of 3+

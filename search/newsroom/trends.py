@@ -21,8 +21,9 @@ from typing import Literal
 from search.backends.base import ArchiveReader
 from search.errors import BadParameter
 from search.limits import TREND_QUERIES
-from search.models import SearchRequest
+from search.query.aliases import AliasTable
 from search.query.params import choice, search_request
+from search.query.request import SearchRequest
 
 TrendBy = Literal["month", "year"]
 TREND_BY: tuple[TrendBy, ...] = ("year", "month")
@@ -60,9 +61,6 @@ class Trend:
 def trend(archive: ArchiveReader, queries: list[str], by: TrendBy, base: SearchRequest) -> Trend:
     """Each query's matches per period, under the filters of `base` (dates, section,
     author); at most `TREND_QUERIES` queries."""
-    queries = [q for q in queries if q.strip()]
-    if not queries:
-        raise BadParameter("give at least one query (q=...)")
     if len(queries) > TREND_QUERIES:
         raise BadParameter(f"at most {TREND_QUERIES} queries in one trend, got {len(queries)}")
     width = 4 if by == "year" else 7
@@ -115,10 +113,14 @@ def _between(first: str, last: str, by: TrendBy) -> list[str]:
 
 
 def trend_params(
-    queries: list[str], params: Mapping[str, str | None]
+    queries: list[str], params: Mapping[str, str | None], aliases: AliasTable
 ) -> tuple[list[str], TrendBy, SearchRequest]:
     """A trend's queries, period and filters (`from`, `to`, `section`, `author`), as the
-    page, the API and `baoku trend` read them."""
+    page, the API and `baoku trend` read them; the filters travel in the first query's
+    request, which every query's own request is made from."""
+    queries = [q for q in queries if q.strip()]
+    if not queries:
+        raise BadParameter("give at least one query (q=...)")
     by = choice(params.get("by"), TREND_BY, "by")
-    base = search_request({**params, "q": queries[0] if queries else ""})
+    base = search_request({**params, "q": queries[0]}, aliases=aliases)
     return queries, by, base  # type: ignore[return-value]

@@ -14,8 +14,8 @@ from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResu
 from search.newsroom.browse import Issue, PaperCoverage, Period, period_counts
 from search.newsroom.related import Related
 from search.newsroom.trends import Trend, TrendPoint
-from search.query.aliases import AliasTable
 from search.query.explain import explain
+from search.query.request import SearchRequest
 from search.text.snippets import mark_all_html, to_html
 
 
@@ -35,14 +35,19 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
     }
 
 
-def to_json(result: SearchResult) -> dict[str, Any]:
+def to_json(result: SearchResult, request: SearchRequest) -> dict[str, Any]:
+    """The one shape of a search's answer: `baoku search --json`, /api/search and the
+    search page all call this, so they name the same things with the same keys. `facets`
+    is null when they were not counted (the CLI without --facets)."""
     return {
         "query": result.query,
         "total": result.total,
         "page": result.page,
         "page_size": result.page_size,
         "took_ms": result.took_ms,
+        "explain": explain(request),
         "hits": [hit_to_json(h) for h in result.hits],
+        "facets": None if result.facets is None else facets_to_json(result.facets),
     }
 
 
@@ -149,7 +154,7 @@ def related_to_json(found: Related) -> dict[str, Any]:
     }
 
 
-def trend_to_json(found: Trend, aliases: AliasTable | None = None) -> dict[str, Any]:
+def trend_to_json(found: Trend) -> dict[str, Any]:
     """/api/trend and `baoku trend --json`: each query's points, counts and shares."""
     return {
         "by": found.by,
@@ -157,7 +162,7 @@ def trend_to_json(found: Trend, aliases: AliasTable | None = None) -> dict[str, 
         "series": [
             {
                 "query": s.query,
-                "explain": explain(s.request, aliases),
+                "explain": explain(s.request),
                 "articles": s.articles,
                 "points": [_trend_point(p) for p in s.points],
             }
@@ -227,9 +232,7 @@ def stats_to_json(stats: IndexStats) -> dict[str, Any]:
     }
 
 
-def facets_to_json(facets: Facets | None) -> dict[str, list[dict[str, Any]]]:
-    if facets is None:
-        facets = Facets((), (), ())
+def facets_to_json(facets: Facets) -> dict[str, list[dict[str, Any]]]:
     return {
         name: [{"value": value, "count": count} for value, count in counts]
         for name, counts in facets.named()

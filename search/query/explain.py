@@ -16,9 +16,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from search.models import SearchRequest
 from search.query import language as ql
-from search.query.aliases import AliasTable, expand
+from search.query.request import SearchRequest
 from search.text.analysis import normalize
 
 _FIELD_WORDS = {None: "包含", "title": "标题包含", "author": "作者包含", "section": "栏目包含"}
@@ -119,12 +118,11 @@ def _date_words(start: datetime.date | None, end: datetime.date | None) -> str:
     return f"日期 {end.isoformat()} 止" if end else ""
 
 
-def explain(request: SearchRequest, aliases: AliasTable | None = None) -> str:
-    """The request in plain Chinese: what must be there (a term's aliases named), what
-    must not, the filters, and how the typed text was normalised."""
-    node = ql.parse(request.query)
-    if aliases is not None and request.aliases:
-        node = expand(node, aliases)
+def explain(request: SearchRequest) -> str:
+    """The request in plain Chinese, from its plan: what must be there (a term's aliases
+    named), what must not, the filters wherever they were typed, and how the typed text
+    was normalised."""
+    node = request.plan.stated
     wanted = [p for p in parts(node) if not isinstance(p, ql.Not | ql.DateRange)]
     unwanted = [p for p in parts(node) if isinstance(p, ql.Not)]
     sentence = "并且".join(describe(p) for p in wanted)
@@ -174,7 +172,7 @@ class Chip:
 def chips(request: SearchRequest, params: dict[str, str]) -> list[Chip]:
     """A chip per top-level query part and per filter (from, to, section, author, person,
     place, org)."""
-    node = ql.parse(request.query)
+    node = request.plan.stated
     found = []
     for index, part in enumerate(parts(node)):
         rest = without(node, index)

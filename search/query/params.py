@@ -3,24 +3,29 @@
 Both faces read the same names (`q`, `page`, `size`, `from`, `to`, `sort`,
 `group`, `section`, `author`, `person`, `place`, `org`, `imported_since`,
 `aliases`), the same limits (`limits.py`) and the same date parser
-(`querylang.parse_date`), so a request the CLI refuses is refused by the API
-with the same message, and every engine receives a request that is already
-valid.
+(`language.parse_date`), so a request the CLI refuses is refused by the API
+with the same message; the request checks itself when built (query/request.py).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import get_args
 
 from search.errors import BadParameter
-from search.limits import DEEPEST_HIT, FILTER_CHARS, PAGE, PAGE_SIZE, Limit
-from search.models import GroupBy, SearchRequest, SortBy
+from search.limits import PAGE, PAGE_SIZE, Limit
+from search.query.aliases import AliasTable
 from search.query.language import parse_date
+from search.query.request import (
+    GROUPS,
+    SORTS,
+    SearchRequest,
+    choice,
+    filter_value,
+    shipped_aliases,
+)
 
-GROUPS: tuple[str, ...] = get_args(GroupBy)
-SORTS: tuple[str, ...] = get_args(SortBy)
+__all__ = ["GROUPS", "SORTS", "choice", "filter_value", "search_request"]
 
 
 def whole_number(raw: str | None, limit: Limit, name: str) -> int:
@@ -64,24 +69,12 @@ def switch(raw: str | None, name: str) -> bool:
     raise BadParameter(f"{name} must be true or false, got {raw!r}")
 
 
-def choice(raw: str | None, allowed: tuple[str, ...], name: str) -> str:
-    """One of `allowed` (the first when absent)."""
-    if not raw:
-        return allowed[0]
-    if raw not in allowed:
-        raise BadParameter(f"{name} must be {' or '.join(allowed)}, got {raw!r}")
-    return raw
-
-
-def filter_value(raw: str | None, name: str) -> str | None:
-    if raw and len(raw) > FILTER_CHARS:
-        raise BadParameter(f"{name} is at most {FILTER_CHARS} characters")
-    return raw or None
-
-
-def search_request(params: Mapping[str, str | None], facets: bool = False) -> SearchRequest:
-    """The search that `params` (query-string names, strings as typed) asks for, validated."""
-    request = SearchRequest(
+def search_request(
+    params: Mapping[str, str | None], facets: bool = False, aliases: AliasTable | None = None
+) -> SearchRequest:
+    """The search that `params` (query-string names, strings as typed) asks for, validated
+    and planned; `aliases`: the shipped and the user's names (the shipped ones when None)."""
+    return SearchRequest(
         query=params.get("q") or "",
         group=choice(params.get("group"), GROUPS, "group"),  # type: ignore[arg-type]
         sort=choice(params.get("sort"), SORTS, "sort"),  # type: ignore[arg-type]
@@ -97,20 +90,5 @@ def search_request(params: Mapping[str, str | None], facets: bool = False) -> Se
         person=filter_value(params.get("person"), "person"),
         place=filter_value(params.get("place"), "place"),
         org=filter_value(params.get("org"), "org"),
+        alias_table=aliases or shipped_aliases(),
     )
-    validate(request)
-    return request
-
-
-def validate(request: SearchRequest) -> None:
-    """What every engine may assume of a request (also one built in code, not from params)."""
-    PAGE.check(request.page)
-    PAGE_SIZE.check(request.size)
-    if request.page * request.size > DEEPEST_HIT:
-        raise BadParameter(
-            f"page × size goes past the first {DEEPEST_HIT:,} hits; narrow the query"
-        )
-    choice(request.group, GROUPS, "group")
-    choice(request.sort, SORTS, "sort")
-    if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise BadParameter("the date range ends before it starts")

@@ -21,7 +21,7 @@ from search.backends import ArchiveReader, backend_for
 from search.config import Settings
 from search.errors import BadParameter
 from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
-from search.models import Hit, SearchRequest
+from search.models import Hit
 from search.newsroom import browse, trends
 from search.newsroom.citations import (
     CITATION_FORMATS,
@@ -39,7 +39,6 @@ from search.output.results import (
     csv_lines,
     dates_to_json,
     export_row,
-    facets_to_json,
     issue_to_json,
     jsonl_lines,
     related_to_json,
@@ -50,8 +49,8 @@ from search.output.results import (
 )
 from search.query import params
 from search.query.aliases import AliasTable, alias_table
-from search.query.explain import explain
 from search.query.language import highlight_texts
+from search.query.request import SearchRequest
 from search.web.openapi import openapi_spec
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -79,15 +78,13 @@ def search_request(size: int | None = None) -> SearchRequest:
     args = request.args.to_dict()
     if size is not None:
         args["size"] = str(size)
-    return params.search_request(args, facets=True)
+    return params.search_request(args, facets=True, aliases=aliases())
 
 
 @api.get("/search")
 def search() -> ResponseReturnValue:
     wanted = search_request()
-    result = archive().search(wanted)
-    body = {**to_json(result), "explain": explain(wanted, aliases())}
-    return jsonify({**body, "facets": facets_to_json(result.facets)})
+    return jsonify(to_json(archive().search(wanted), wanted))
 
 
 @api.get("/export")
@@ -156,9 +153,11 @@ def dates() -> ResponseReturnValue:
 def trend() -> ResponseReturnValue:
     """Each query's matching articles per month or year and their share (`format=csv`)."""
     kind = params.choice(request.args.get("format"), ("json", "csv"), "format")
-    found = trends.trend(archive(), *trends.trend_params(request.args.getlist("q"), request.args))
+    found = trends.trend(
+        archive(), *trends.trend_params(request.args.getlist("q"), request.args, aliases())
+    )
     if kind == "json":
-        return jsonify(trend_to_json(found, aliases()))
+        return jsonify(trend_to_json(found))
     lines = csv_lines(trend_csv_rows(found), TREND_FIELDS)
     response = Response(lines, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="baoku-trend.csv"'

@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from search.errors import BaokuError
 from search.limits import TREND_QUERIES
 from search.newsroom import trends
-from search.web.api import archive
+from search.web.api import aliases, archive
 from search.web.charts import line_chart
 
 trend_views = Blueprint("trend", __name__)
@@ -31,7 +31,7 @@ def trend_page() -> ResponseReturnValue:
     queries = [q for q in request.args.getlist("q") if q.strip()]
     if not queries:
         return _page(queries)
-    found = trends.trend(archive(), *trends.trend_params(queries, request.args))
+    found = trends.trend(archive(), *trends.trend_params(queries, request.args, aliases()))
     filters: dict[str, Any] = {k: v for k in ("section", "author") if (v := request.args.get(k))}
 
     def point_link(series: int, period: str) -> str:

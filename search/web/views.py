@@ -23,10 +23,10 @@ from search.models import ENTITY_KINDS
 from search.newsroom.citations import Reference, gbt7714
 from search.newsroom.feed import MEDIA_TYPE, atom, etag
 from search.newsroom.related import related
-from search.output.results import article_to_json, facets_to_json, to_json
+from search.output.results import article_to_json, to_json
 from search.query import language as ql
-from search.query.explain import ENTITY_WORDS, chips, explain, query_text, refined
-from search.web.api import aliases, archive, permalink, query_needles, search_request
+from search.query.explain import ENTITY_WORDS, chips, query_text, refined
+from search.web.api import archive, permalink, query_needles, search_request
 from search.web.charts import timeline_svg
 
 views = Blueprint("views", __name__)
@@ -81,9 +81,8 @@ def search_page() -> ResponseReturnValue:
     if form["q"].strip():
         wanted = search_request(size=PAGE_SIZE.default)
         found = archive().search(wanted)
-        result = {**to_json(found), "facets": facets_to_json(found.facets)}
+        result = to_json(found, wanted)
         result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
-        result["explain"] = explain(wanted, aliases())
         filled = {k: v for k, v in form.items() if v}
         result["chips"] = chips(wanted, filled)
     return render_template("search.html", form=form, result=result, error=None)

@@ -22,12 +22,11 @@ from search.backends.hits import article_from_stored, best_unit, build_hit, show
 from search.backends.opensearch.client import Cluster
 from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
 from search.backends.opensearch.store import OpenSearchStore
-from search.backends.opensearch.translate import Plan, has_parent
+from search.backends.opensearch.translate import Translation, has_parent
 from search.errors import ArticleNotFound, BaokuError, IndexUnavailable
 from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS
-from search.models import Article, DayCount, Hit, IndexStats, SearchRequest, SearchResult
-from search.query.aliases import alias_table
-from search.query.params import validate
+from search.models import Article, DayCount, Hit, IndexStats, SearchResult
+from search.query.request import SearchRequest
 from search.text.analysis import normalize, squeeze
 
 EXPORT_PAGE = 500  # hits per search_after page
@@ -43,9 +42,6 @@ class OpenSearchReader:
         self.store = store
         self.shards = shards
 
-    def _plan(self, request: SearchRequest) -> Plan:
-        return Plan.of(request, alias_table(self.store.settings.aliases_file))
-
     def _search(self, body: dict[str, Any], **params: Any) -> Any:
         index = None if "pit" in body else self.cluster.articles  # a point in time names it
         with self.cluster.errors():
@@ -58,8 +54,7 @@ class OpenSearchReader:
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        validate(request)
-        plan = self._plan(request)
+        plan = Translation(request)
         body = {
             **self._ranked(plan),
             "from": (request.page - 1) * request.size,
@@ -79,7 +74,7 @@ class OpenSearchReader:
             facets=plan.facets(response["aggregations"]) if request.facets else None,
         )
 
-    def _ranked(self, plan: Plan) -> dict[str, Any]:
+    def _ranked(self, plan: Translation) -> dict[str, Any]:
         """Query, rank order and what each hit needs to become a `Hit`."""
         query = plan.query()
         if plan.article:
@@ -91,7 +86,7 @@ class OpenSearchReader:
             query["bool"]["filter"].append(parent)
         return {"query": query, "sort": plan.sort(), "track_scores": True, "_source": source}
 
-    def _hits(self, plan: Plan, raw: list[dict[str, Any]]) -> Iterator[Hit]:
+    def _hits(self, plan: Translation, raw: list[dict[str, Any]]) -> Iterator[Hit]:
         for found in raw:
             if plan.article:
                 stored, unit = found["_source"]["article"], None
@@ -103,15 +98,14 @@ class OpenSearchReader:
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """Hits in rank order through a point in time, page by page (search_after): deep
         pages with from/size would sort the whole result again for every page."""
-        validate(request)
-        plan = self._plan(request)
+        plan = Translation(request)
         with self.cluster.errors():
             pit = self.cluster.client.create_pit(
                 index=self.cluster.articles, keep_alive=KEEP_ALIVE
             )["pit_id"]
         return self._pages(plan, pit, cap)
 
-    def _pages(self, plan: Plan, pit: str, cap: int) -> Iterator[Hit]:
+    def _pages(self, plan: Translation, pit: str, cap: int) -> Iterator[Hit]:
         body = self._ranked(plan)
         sent = 0
         try:
@@ -144,8 +138,7 @@ class OpenSearchReader:
     def article_ids(self, request: SearchRequest) -> set[str]:
         """Every matching article id: a composite aggregation over `article_id`, page by
         page, which also gives each article once in paragraph mode."""
-        validate(request)
-        plan = self._plan(request)
+        plan = Translation(request)
         composite: dict[str, Any] = {
             "size": IDS_PAGE,
             "sources": [{"id": {"terms": {"field": "article_id"}}}],
@@ -293,7 +286,7 @@ def _kind(kind: str) -> dict[str, Any]:
     return {"term": {JOIN: kind}}
 
 
-def _hit(article: Article, needles: list[str], score: float, unit: int | None) -> Hit:
+def _hit(article: Article, needles: Sequence[str], score: float, unit: int | None) -> Hit:
     """A hit on `article`: at `unit` (paragraph mode), else at its best paragraph."""
     shown = shown_paragraphs(article, needles)
     if unit is None:

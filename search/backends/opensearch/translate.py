@@ -1,4 +1,4 @@
-"""The query tree (querylang) -> OpenSearch query DSL, sort and facet aggregations.
+"""A request's plan (query/plan.py) -> OpenSearch query DSL, sort and facet aggregations.
 
 Recall is the Whoosh engine's (backends/whoosh/matching.py, `Evaluator.run`), node for node:
 
@@ -48,12 +48,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, PARENT_FIELD, UNIT
 from search.limits import FACET_VALUES
-from search.models import Counts, Facets, SearchRequest, imported_stamp
+from search.models import Counts, Facets, imported_stamp
 from search.query import language as ql
 from search.query.aliases import AliasTable
 from search.query.ranking import (
@@ -61,9 +60,8 @@ from search.query.ranking import (
     TITLE_BOOST,
     TOGETHER_BOOST,
     WORD_BOOST,
-    query_tree,
-    top_level_texts,
 )
+from search.query.request import SearchRequest
 from search.text.analysis import exact_grams
 
 Query = dict[str, Any]
@@ -187,29 +185,32 @@ def translate(node: ql.Node, group: str) -> Query:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """One validated request as OpenSearch request parts."""
+class Translation:
+    """One request's plan (query/plan.py) as OpenSearch request parts."""
 
     request: SearchRequest
-    node: ql.Node  # the parsed query with the request's date range
-    aliases: AliasTable  # for the entity facets: a group's names count as one entry
 
-    @classmethod
-    def of(cls, request: SearchRequest, aliases: AliasTable) -> Plan:
-        return cls(request, query_tree(request, aliases), aliases)
+    @property
+    def node(self) -> ql.Node:
+        return self.request.plan.tree
+
+    @property
+    def aliases(self) -> AliasTable:
+        """For the entity facets: a group's names count as one entry."""
+        return self.request.alias_table
 
     @property
     def article(self) -> bool:
         return self.request.group == "article"
 
-    @cached_property
-    def texts(self) -> list[tuple[str, ...]]:
+    @property
+    def texts(self) -> tuple[tuple[str, ...], ...]:
         """The top-level terms: the title tier and the togetherness bonus are about these."""
-        return top_level_texts(self.node)
+        return self.request.plan.terms
 
-    @cached_property
-    def needles(self) -> list[str]:
-        return ql.positive_texts(self.node)
+    @property
+    def needles(self) -> tuple[str, ...]:
+        return self.request.plan.needles
 
     def filters(self) -> list[Query]:
         """What every hit must be: of the searched kind, with the facet values asked for."""

@@ -21,7 +21,7 @@ facets are then array lengths and bincounts, whatever the result size.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 
@@ -465,7 +465,7 @@ class Evaluator:
         keep = _member(owners, parents)
         return Matches(found.docs[keep], found.scores[keep])
 
-    def with_together(self, found: Matches, terms: list[tuple[str, ...]]) -> Matches:
+    def with_together(self, found: Matches, terms: Sequence[tuple[str, ...]]) -> Matches:
         """Articles gain the scores of their units that hold every term (under any of its
         names)."""
         units = reduce(_and, [_or([self.units(t) for t in names]) for names in terms])

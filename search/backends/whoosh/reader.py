@@ -1,7 +1,7 @@
 """Run a search request against the index and build `SearchResult`s.
 
 `matching.py` decides which documents match and their scores over arrays;
-this module validates the request, orders the matches (title tier or date
+this module runs the request's plan, orders the matches (title tier or date
 first, then score), pages them, and turns the page into hits with snippets
 read from the stored articles (never re-running jieba). Facets are counted
 over the whole result set from column arrays.
@@ -31,14 +31,10 @@ from search.models import (
     Facets,
     Hit,
     IndexStats,
-    SearchRequest,
     SearchResult,
     imported_stamp,
 )
-from search.query import language as ql
-from search.query.aliases import AliasTable, alias_table
-from search.query.params import validate
-from search.query.ranking import query_tree, top_level_texts
+from search.query.request import SearchRequest
 from search.text.analysis import normalize, squeeze
 
 
@@ -134,14 +130,13 @@ class _Answer:
     """One query's evaluation: its matches, and the evaluator that memoised its strings."""
 
     request: SearchRequest
-    node: ql.Node
     evaluator: Evaluator
     found: Matches
 
 
 def _title_tier(answer: _Answer) -> np.ndarray:
     """1 for articles whose title holds every top-level term: a remembered headline wins."""
-    texts = top_level_texts(answer.node)
+    texts = answer.request.plan.terms
     if answer.request.group != "article" or not texts:
         return np.zeros(len(answer.found), dtype=np.int64)
     inside = np.ones(len(answer.found), dtype=bool)
@@ -153,7 +148,7 @@ def _title_tier(answer: _Answer) -> np.ndarray:
 
 def _hits(answer: _Answer, docs: np.ndarray) -> Iterator[Hit]:
     snap, found = answer.evaluator.snap, answer.found
-    needles = ql.positive_texts(answer.node)
+    needles = answer.request.plan.needles
     scores = found.scores[np.searchsorted(found.docs, docs)]
     for docnum, hit_score in zip(docs.tolist(), scores.tolist(), strict=True):
         if answer.request.group == "paragraph":
@@ -206,9 +201,6 @@ class WhooshReader:
     def close(self) -> None:
         self._snapshot.view.close()
 
-    def _aliases(self) -> AliasTable:
-        return alias_table(self._settings.aliases_file)
-
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         end = request.page * request.size
@@ -221,7 +213,7 @@ class WhooshReader:
             page_size=request.size,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=tuple(hits),
-            facets=_facets(answer, self._aliases().canonical) if request.facets else None,
+            facets=_facets(answer, request.alias_table.canonical) if request.facets else None,
         )
 
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
@@ -237,17 +229,15 @@ class WhooshReader:
         return {snap.article_ids[r] for r in snap.rows(parents)}
 
     def _answer(self, request: SearchRequest) -> _Answer:
-        validate(request)
-        node = query_tree(request, self._aliases())
         evaluator = Evaluator(self.snapshot(), request.group)
-        found = evaluator.run(node)
+        found = evaluator.run(request.plan.tree)
         allowed = _facet_filter(evaluator.snap, request)
         if allowed is not None:
             found = evaluator.restrict(found, allowed)
-        texts = top_level_texts(node)
+        texts = request.plan.terms
         if request.group == "article" and len(texts) > 1:
             found = evaluator.with_together(found, texts)
-        return _Answer(request, node, evaluator, found)
+        return _Answer(request, evaluator, found)
 
     def _run(self, request: SearchRequest, limit: int) -> tuple[_Answer, np.ndarray]:
         answer = self._answer(request)
@@ -311,7 +301,7 @@ def _by_frequency(
 
 
 def _paragraphs_shown(
-    evaluator: Evaluator, needles: list[str], parent: int
+    evaluator: Evaluator, needles: Sequence[str], parent: int
 ) -> dict[int, tuple[int, int]]:
     """Paragraph index -> (distinct needles, occurrences) for an article's matching paragraphs.
 
