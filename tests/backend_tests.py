@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from grammar_model import Doc, expected, query_case, write_fixture
+from hypothesis import Phase, given, note, settings
+from hypothesis import strategies as st
 from support import CORPUS_DIR, SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
 
-from search.backends import backend_for
+from search.backends import ArchiveReader, backend_for
 from search.config import Settings
 from search.errors import ArticleNotFound, QuerySyntaxError
 from search.ingest.jsonl import Line, read_jsonl
@@ -144,6 +147,40 @@ class BackendTests:
     @classmethod
     def faceted(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> SearchFn:
         return engine.search(_archive(engine, tmp_path_factory.mktemp("faceted"), FACETED))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def grammar(
+        cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+    ) -> tuple[ArchiveReader, list[Doc]]:
+        """230 articles of every source, and the model's view of them."""
+        path, docs = write_fixture(tmp_path_factory.mktemp("grammar"))
+        return engine.reader(engine.build([path], path.parent)), docs
+
+    # -- the query language: what a journalist types means what docs/query.md says ------
+
+    # No shrinking: a failing query is noted whole, and shrinking through the dropped-in
+    # filters took minutes.
+    @settings(
+        max_examples=150,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+    )
+    @given(data=st.data())
+    def test_random_queries_find_what_the_written_grammar_says(
+        self, grammar: tuple[ArchiveReader, list[Doc]], data: st.DataObject
+    ) -> None:
+        """Terms, phrases, OR/AND/NOT as typed (any case, full width, Chinese separators),
+        parentheses, and filters dropped anywhere: the engine returns exactly the articles
+        a scan finds for the terms' tree ANDed with every filter."""
+        archive, docs = grammar
+        typed, tree, filters = data.draw(query_case(docs))
+        note(f"query = {typed!r}")
+        found = archive.article_ids(SearchRequest(typed, aliases=False))
+        want = expected(docs, tree, filters)
+        assert found == want, (typed, sorted(found - want)[:3], sorted(want - found)[:3])
 
     # -- matching: what is typed is found as written ------------------------------------
 

@@ -13,7 +13,8 @@ from support import CORPUS_DIR, Engine, traditional
 from search.text.analysis import normalize, squeeze
 
 PD1998 = CORPUS_DIR / "pd1998.jsonl"
-_SYNTAX = re.compile(r'["“”＂()（）:：|]')
+# The query language's syntax, list separators (docs/query.md) and a star included.
+_SYNTAX = re.compile(r'["“”＂()（）:：|｜*＊，、；;,\u3000]')
 _HALF_TO_FULL = {c: chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 
 
@@ -53,7 +54,12 @@ def sample_queries(corpus: list[dict], count: int = 180) -> list[str]:
             size = rng.randint(low, high)
             start = rng.randrange(0, len(text) - size)
             piece = "".join(text[start : start + size].split())
-            if piece and not _SYNTAX.search(piece) and not piece.startswith(("-", "－")):
+            if (
+                piece
+                and not _SYNTAX.search(piece)
+                and not piece.startswith(("-", "－"))
+                and normalize(piece) not in ("or", "and", "not")
+            ):
                 return piece
 
     numbers = [m for p in paragraphs[:3000] for m in re.findall(r"[０-９0-9．.]{2,}", p)]

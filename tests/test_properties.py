@@ -169,7 +169,9 @@ def test_a_huge_near_distance_is_answered_within_one_paragraph(seed_search: Sear
 _HALF_TO_FULL = {c: chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 _QUOTES = re.compile('["“”＂]')
 _WORD_SYNTAX = re.compile("[()（）:：]")
-_OPERATORS = {"OR", "AND", "NOT", "|"}
+_OPERATORS = {"or", "and", "not", "|"}  # in any case or width (compared normalised)
+# Outside quotes a list separator is a space (docs/query.md); a comma inside a number is not.
+_SEPARATORS = re.compile(r"[，、；;\u3000]|,(?!\d)|(?<!\d),")
 VARIANTS: dict[str, Callable[[str], str]] = {
     "as written": str,
     "traditional": traditional,
@@ -222,17 +224,27 @@ def copied_text(draw: st.DrawFn) -> tuple[str, str]:
 def _as_query(piece: str, quoted: bool) -> str | None:
     """`piece` as a query that means "find this text", or None when the syntax cannot say it.
 
-    Quoted: a phrase, unless it holds a quote itself. Unquoted: whitespace separates
-    terms (AND), so only words that are not operators (OR, -x) or syntax (`(`, `title:`).
+    Quoted: a phrase, unless it holds a quote itself. Unquoted: whitespace and list
+    separators separate terms (AND), so only words that are not operators (OR, or, -x, a
+    star) or syntax (`(`, `title:`).
     """
     if quoted:
         return None if _QUOTES.search(piece) else f'"{piece}"'
-    words = piece.split()
-    if _QUOTES.search(piece) or any(
-        _WORD_SYNTAX.search(w) or w in _OPERATORS or w.startswith("-") for w in words
+    words = _terms(piece)
+    if not words or _QUOTES.search(piece) or any(
+        _WORD_SYNTAX.search(w)
+        or normalize(w) in _OPERATORS
+        or w.startswith(("-", "－"))
+        or "*" in w
+        or "＊" in w
+        for w in words
     ):
         return None
     return piece
+
+
+def _terms(piece: str) -> list[str]:
+    return _SEPARATORS.sub(" ", piece).split()
 
 
 def brute_force(piece: str, quoted: bool) -> set[str]:
@@ -242,7 +254,7 @@ def brute_force(piece: str, quoted: bool) -> set[str]:
     if quoted:
         needle = squeeze(normalize(piece))
         return {r.id for r in RECORDS if any(needle in u for u in r.term_units)}
-    terms = [squeeze(normalize(word)) for word in piece.split()]
+    terms = [squeeze(normalize(word)) for word in _terms(piece)]
     return {r.id for r in RECORDS if all(any(t in u for u in r.term_units) for t in terms)}
 
 

@@ -23,7 +23,7 @@ from search.text.analysis import normalize
 _FIELD_WORDS = {None: "包含", "title": "标题包含", "author": "作者包含", "section": "栏目包含"}
 ENTITY_WORDS = {"person": "人物", "place": "地点", "org": "机构"}  # what the page calls each kind
 _OPERATORS = re.compile(r"\b(?:OR|AND|NOT)\b|\b(?:title|author|section|date|person|place|org):")
-_NEEDS_QUOTES = re.compile(r'[\s()"：:]|^-|^(?:OR|AND|NOT)$', re.IGNORECASE)
+_NEEDS_QUOTES = re.compile(r'[\s()"：:,，、;；*|]|^-|^(?:OR|AND|NOT)$', re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 
 
@@ -89,7 +89,8 @@ def refined(query: str, within: str) -> str:
 def describe(node: ql.Node) -> str:
     """One part in words: 包含“郑州”, 标题包含“环卫”, “郑州”与“公用”相距不超过5字, 不包含“新密”."""
     if isinstance(node, ql.Text):
-        return f"{_FIELD_WORDS[node.field]}“{node.text}”"
+        starred = f"（“{node.text}*”即“{node.text}”：子串匹配已包括以它开头的词）"
+        return f"{_FIELD_WORDS[node.field]}“{node.text}”{starred if node.starred else ''}"
     if isinstance(node, ql.Alias):
         others = "”或“".join(node.others)
         return f"{_FIELD_WORDS[node.field]}“{node.typed}”（或其别名“{others}”）"
@@ -103,6 +104,8 @@ def describe(node: ql.Node) -> str:
         return _date_words(node.start, node.end)
     if isinstance(node, ql.Not):
         inner = describe(node.item)
+        if isinstance(node.item, ql.Text | ql.Alias) and node.item.field:
+            return inner.replace("包含", "不包含", 1)  # 作者不包含“x”, not 不作者包含
         plain = isinstance(node.item, ql.Text | ql.Alias | ql.Entity)
         return "不" + inner if plain else f"不满足（{inner}）"
     if isinstance(node, ql.Or):

@@ -5,9 +5,14 @@
     "郑州 公用"~5            both within 5 characters of each other in one paragraph
     郑州 OR 新郑  (a OR b) c  the implicit AND binds tighter: a b OR c is (a b) OR c
     NOT 新密  -新密           exclusion (also of a field: -org:国务院)
+    香港 or 澳门  香港 ＯＲ 澳门  operators in any case or width; the English word: "or"
+    朱镕基，金融  朱镕基、金融  a list separator between terms is a space
+    国企*                    a prefix: the same as 国企 (every match is a substring)
     title:郑州 author:张立 section:"经济工作"   fields
     person:江泽民 place:深圳 org:国务院       articles that mention them (text/entities/)
     date:2024-01..2024-03 date:2024 date:..1998-01-15
+                             filters (fields, entities, dates) restrict the whole query
+                             wherever they stand (query/plan.py); docs/query.md: the grammar
 
 Lenient where a journalist's typing is merely untidy: an unclosed quote runs
 to the end, unbalanced parentheses are closed or dropped, dangling operators
@@ -42,6 +47,9 @@ class Text:
     # Typed in quotes: taken as written, never widened by aliases. Not part of equality:
     # the same string is the same search whether it was quoted or not.
     literal: bool = dataclasses.field(default=False, compare=False)
+    # Typed with a `*` (国企*): matching is by substring, so a prefix is the term itself;
+    # kept so the explanation can say so.
+    starred: bool = dataclasses.field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,7 @@ Node = Text | Alias | Entity | Near | DateRange | And | Or | Not
 _TOKEN = re.compile(
     r"""\s*(?:
       (?P<lpar>\() | (?P<rpar>\)) |
+      (?P<minus>-(?=(?:title|author|section|date|person|place|org):|"))?
       (?P<field>(?:title|author|section|date|person|place|org):)?
       (?:"(?P<phrase>[^"]*)(?:"|$)(?:~(?P<slop>\d+))? | (?P<word>[^\s()"]+))
       | (?P<stray>")
@@ -114,16 +123,22 @@ _TOKEN = re.compile(
 )
 
 
+# Between terms, a Chinese list separator is a space: 朱镕基，金融 and 朱镕基、金融 mean
+# 朱镕基 金融 (a comma once became part of the term, which then matched nothing). A
+# half-width comma too, except inside a number (1,000).
+_SEPARATORS = re.compile(r"[，、；;\u3000]|,(?!\d)|(?<!\d),")
+_IME = str.maketrans({"“": '"', "”": '"', "＂": '"', "（": "(", "）": ")", "：": ":"})
+_IME_OPERATORS = str.maketrans({"－": "-", "｜": "|", "＊": "*"})
+OPERATORS = {"or": "OR", "and": "AND", "not": "NOT", "|": "OR"}  # normalised word -> operator
+
+
 def _clean(raw: str) -> str:
-    # Full-width quotes, colons and parentheses are what a Chinese IME types.
-    return (
-        raw.replace("“", '"')
-        .replace("”", '"')
-        .replace("＂", '"')
-        .replace("（", "(")
-        .replace("）", ")")
-        .replace("：", ":")
-    )
+    """The query with what a Chinese IME types (full-width quotes, colons, parentheses,
+    minus, bar, star) as syntax, and separators outside quotes as spaces."""
+    parts = raw.translate(_IME).split('"')
+    for i in range(0, len(parts), 2):  # outside quotes: a quoted comma is text
+        parts[i] = _SEPARATORS.sub(" ", parts[i].translate(_IME_OPERATORS))
+    return '"'.join(parts)
 
 
 def parse(raw: str) -> Node:
@@ -133,6 +148,10 @@ def parse(raw: str) -> Node:
     tokens = _tokens(_clean(raw))
     parser = _Parser(tokens)
     node = parser.expression()
+    if node is None and any(kind == "op" for kind, _ in tokens):
+        raise QuerySyntaxError(
+            'OR, AND and NOT are operators; to search for the word, quote it: "or"'
+        )
     if node is None:
         raise QuerySyntaxError('empty query: type a word, a name, a number or a "phrase"')
     if not _has_positive_text(node):
@@ -167,16 +186,14 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
             ):
                 example = _EXAMPLES.get(word, "郑州")
                 raise QuerySyntaxError(f"{word} needs a value, e.g. {word}{example}")
-            if field is None and word in ("OR", "AND", "NOT", "|"):
-                tokens.append(("op", "OR" if word == "|" else word))
+            if field is None and word and normalize(word) in OPERATORS:
+                # or/Or/ＯＲ as typed: a search for the English word is written "or"
+                tokens.append(("op", OPERATORS[normalize(word)]))
             elif field is None and word and word.startswith("-") and len(word) > 1:
-                tokens.append(("op", "NOT"))
-                named, colon, value = word[1:].partition(":")  # -org:国务院 is NOT org:国务院
-                if colon and value and named in (*TEXT_FIELDS, *ENTITY_FIELDS, "date"):
-                    tokens.append(("text", (named, value, None, False)))
-                else:
-                    tokens.append(("text", (None, word[1:], None, False)))
+                tokens += [("op", "NOT"), ("text", (None, word[1:], None, False))]
             else:
+                if match["minus"]:  # -org:国务院, -author:"许宏治", -"稳中向好" are NOT …
+                    tokens.append(("op", "NOT"))
                 quoted = match["phrase"] is not None
                 value = match["phrase"] if quoted else word
                 slop = min(int(match["slop"]), NEAR_DISTANCE) if match["slop"] else None
@@ -265,12 +282,15 @@ class _Parser:
                 self.text_count += 2
                 return Near(parts[0], parts[1], slop)
         text = squeeze(normalize(raw))
+        starred = not quoted and field not in ENTITY_FIELDS and text != text.strip("*")
+        if starred:
+            text = text.strip("*")
         if not text:
             return None
         self.text_count += 1
         if field in ENTITY_FIELDS:
             return Entity(field, (text,), quoted)
-        return Text(text, field, quoted)
+        return Text(text, field, quoted, starred)
 
 
 def _combine(kind: type[And] | type[Or], items: list[Node]) -> Node | None:
