@@ -231,13 +231,17 @@ def _as_query(piece: str, quoted: bool) -> str | None:
     if quoted:
         return None if _QUOTES.search(piece) else f'"{piece}"'
     words = _terms(piece)
-    if not words or _QUOTES.search(piece) or any(
-        _WORD_SYNTAX.search(w)
-        or normalize(w) in _OPERATORS
-        or w.startswith(("-", "－"))
-        or "*" in w
-        or "＊" in w
-        for w in words
+    if (
+        not words
+        or _QUOTES.search(piece)
+        or any(
+            _WORD_SYNTAX.search(w)
+            or normalize(w) in _OPERATORS
+            or w.startswith(("-", "－"))
+            or "*" in w
+            or "＊" in w
+            for w in words
+        )
     ):
         return None
     return piece

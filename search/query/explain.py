@@ -22,7 +22,7 @@ from search.text.analysis import normalize
 
 _FIELD_WORDS = {None: "包含", "title": "标题包含", "author": "作者包含", "section": "栏目包含"}
 ENTITY_WORDS = {"person": "人物", "place": "地点", "org": "机构"}  # what the page calls each kind
-_OPERATORS = re.compile(r"\b(?:OR|AND|NOT)\b|\b(?:title|author|section|date|person|place|org):")
+_FIELD_PREFIXES = re.compile(rf"\b{ql.FIELD_PREFIX}")
 _NEEDS_QUOTES = re.compile(r'[\s()"：:,，、;；*|]|^-|^(?:OR|AND|NOT)$', re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 
@@ -154,7 +154,8 @@ def normalised_kinds(typed: str) -> list[str]:
     half-width), 大写 (to lower case); the quote, colon and bracket an IME types are
     syntax, not text, and are not counted."""
     kinds = []
-    typed = _OPERATORS.sub(" ", typed)
+    words = (w for w in typed.split() if normalize(w) not in ql.OPERATORS)  # or, ＯＲ: syntax
+    typed = _FIELD_PREFIXES.sub(" ", " ".join(words))
     if any(_FULL_WIDTH.match(c) and c not in "：（）＂" for c in typed):
         kinds.append("全角")
     if any(c.isascii() and c.isupper() for c in typed):

@@ -36,6 +36,8 @@ from search.text.analysis import normalize, squeeze
 
 TEXT_FIELDS = ("title", "author", "section")
 ENTITY_FIELDS: tuple[str, ...] = ENTITY_KINDS  # person: place: org:
+FIELDS = (*TEXT_FIELDS, *ENTITY_FIELDS, "date")  # every `name:` the language knows
+FIELD_PREFIX = "(?:" + "|".join(FIELDS) + "):"  # one of them, colon included (a regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +114,10 @@ class Not:
 Node = Text | Alias | Entity | Near | DateRange | And | Or | Not
 
 _TOKEN = re.compile(
-    r"""\s*(?:
+    rf"""\s*(?:
       (?P<lpar>\() | (?P<rpar>\)) |
-      (?P<minus>-(?=(?:title|author|section|date|person|place|org):|"))?
-      (?P<field>(?:title|author|section|date|person|place|org):)?
+      (?P<minus>-(?={FIELD_PREFIX}|"))?
+      (?P<field>{FIELD_PREFIX})?
       (?:"(?P<phrase>[^"]*)(?:"|$)(?:~(?P<slop>\d+))? | (?P<word>[^\s()"]+))
       | (?P<stray>")
     )""",
@@ -178,17 +180,12 @@ def _tokens(raw: str) -> list[tuple[str, object]]:
         elif match["phrase"] is not None or match["word"] is not None:
             field = match["field"][:-1] if match["field"] else None
             word = match["word"]
-            if (
-                field is None
-                and word
-                and word.rstrip(":") in (*TEXT_FIELDS, *ENTITY_FIELDS, "date")
-                and word.endswith(":")
-            ):
+            if field is None and word and word.rstrip(":") in FIELDS and word.endswith(":"):
                 example = _EXAMPLES.get(word, "郑州")
                 raise QuerySyntaxError(f"{word} needs a value, e.g. {word}{example}")
-            if field is None and word and normalize(word) in OPERATORS:
+            if field is None and word and (operator := OPERATORS.get(normalize(word))):
                 # or/Or/ＯＲ as typed: a search for the English word is written "or"
-                tokens.append(("op", OPERATORS[normalize(word)]))
+                tokens.append(("op", operator))
             elif field is None and word and word.startswith("-") and len(word) > 1:
                 tokens += [("op", "NOT"), ("text", (None, word[1:], None, False))]
             else:

@@ -29,14 +29,14 @@ __all__ = ["GROUPS", "SORTS", "choice", "filter_value", "search_request"]
 
 
 def whole_number(raw: str | None, limit: Limit, name: str) -> int:
-    """`raw` as an int inside `limit` (its default when absent or empty)."""
+    """`raw` as an int (`limit`'s default when absent or empty); the request checks the
+    limit itself."""
     if raw is None or raw == "":
         return limit.default
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
         raise BadParameter(f"{name} must be a whole number, got {raw!r}") from None
-    return limit.check(value)
 
 
 def date_param(raw: str | None, name: str, end: bool = False) -> datetime.date | None:
@@ -82,13 +82,13 @@ def search_request(
         size=whole_number(params.get("size"), PAGE_SIZE, "size"),
         date_from=date_param(params.get("from"), "from"),
         date_to=date_param(params.get("to"), "to", end=True),
-        section=filter_value(params.get("section"), "section"),
-        author=filter_value(params.get("author"), "author"),
+        section=params.get("section") or None,
+        author=params.get("author") or None,
         facets=facets,
         imported_since=timestamp_param(params.get("imported_since"), "imported_since"),
         aliases=switch(params.get("aliases"), "aliases"),
-        person=filter_value(params.get("person"), "person"),
-        place=filter_value(params.get("place"), "place"),
-        org=filter_value(params.get("org"), "org"),
+        person=params.get("person") or None,
+        place=params.get("place") or None,
+        org=params.get("org") or None,
         alias_table=aliases or shipped_aliases(),
     )

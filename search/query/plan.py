@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from search.query import language as ql
-from search.query.aliases import AliasTable, expand
+from search.query.aliases import expand
 from search.query.ranking import top_level_texts
 from search.text.analysis import normalize, squeeze
 
@@ -40,14 +40,14 @@ class Plan:
     needles: tuple[str, ...]  # the strings a hit marks and counts paragraphs by
 
 
-def plan(request: SearchRequest, aliases: AliasTable) -> Plan:
+def plan(request: SearchRequest) -> Plan:
     """The engines' tree for `request`: the parsed query with its filters hoisted, the
     request's entity filters, its terms widened to their aliases (unless `request.aliases`
     is off), each entity filter with its name as a term (`mentioned`), and the date range."""
     typed = hoisted(ql.parse(request.query))
 
     def widened(node: ql.Node) -> ql.Node:
-        return expand(node, aliases) if request.aliases else node
+        return expand(node, request.alias_table) if request.aliases else node
 
     tree = _with_dates(mentioned(widened(_with_entities(typed, request))), request)
     needles = tuple(ql.positive_texts(tree))

@@ -68,7 +68,7 @@ class SearchRequest:
             raise BadParameter("the date range ends before it starts")
         for name in FILTERS:
             filter_value(getattr(self, name), name)
-        object.__setattr__(self, "plan", plan(self, self.alias_table))
+        object.__setattr__(self, "plan", plan(self))
 
     def entities(self) -> tuple[tuple[EntityKind, str], ...]:
         """The entity facet filters asked for, as (kind, name)."""
