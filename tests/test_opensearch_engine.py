@@ -373,7 +373,7 @@ def _pd_queries(records: list[dict[str, Any]], count: int = 150) -> list[str]:
     titles = [r["title"] for r in records if len(r["title"]) > 4]
     authors = [a for r in records for a in r["authors"]]
     days = sorted({int(r["date"][-2:]) for r in records})
-    syntax = set('"“”＂()（）:：|-－')
+    syntax = set('"“”＂()（）:：|｜-－*＊，、；;,\u3000')  # operators and term separators
 
     def fragment(low: int, high: int, text: str | None = None) -> str:
         while True:
@@ -442,7 +442,7 @@ def test_recall_is_exactly_whooshs_on_500_articles(
                 differences.append((query, group, "facets"))
             found_something += group == "article" and bool(whoosh_ids)
     assert differences == []
-    assert len(queries) == 150 and found_something > 135
+    assert len(queries) == 150 and found_something > 120
 
 
 def test_export_gives_every_hit_in_rank_order(pd_engines: Engines) -> None:
