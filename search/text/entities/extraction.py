@@ -3,8 +3,7 @@
 Reads the jieba pieces the import already cut (`analysed.py`), never the text
 again: a second jieba pass (posseg) would cost five times the cut. Instead,
 rules over the pieces, jieba's dictionary tags and frequencies, and small
-shipped word lists (`data/*.txt`: surnames, Japanese family names,
-places, organisations, ordinary words jieba tags as places):
+shipped word lists (`data/*.txt`, read by lexicon.py, each saying what it is for):
 
 - credits and datelines (`本报蚌埠1月1日电`, `记者张三报道`, a closing `（张三）`)
   are found by regexes over each unit's text and their pieces set aside, so
@@ -38,13 +37,37 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib.resources import files
 from itertools import accumulate, compress
 
 import jieba.posseg
 
 from search.models import ENTITY_KINDS, EntityKind, Mention
 from search.text.analysis import segmenter
+from search.text.entities.lexicon import (
+    ADMIN_SUFFIXES,
+    COMPANY_WORDS,
+    FUNCTION_CHARS,
+    GENERIC_ORGS,
+    JAPANESE_SURNAMES,
+    LOCAL_POSTS,
+    NAME_PREFIXES,
+    NOT_GIVEN,
+    NOT_MODIFIERS,
+    NOT_ORG_ENDINGS,
+    NOT_PLACE_ENDINGS,
+    NOT_PLACES,
+    ORG_SUFFIXES,
+    ORGS,
+    PLACE_SUFFIXES,
+    PLACES,
+    POST_ENDINGS,
+    POST_SUFFIXES,
+    RARE,
+    SPEECH,
+    SURNAMES,
+    TITLES,
+    TRANSLITERATION,
+)
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _CREDIT_WORDS = "记者|通讯员|责任编辑|编辑|责编|撰文|执笔|摄影"
@@ -94,96 +117,19 @@ _LATIN_MEDIUM = re.compile(r"(?<![a-z])[a-z]{2,6}(?=\s*(?:报道|称|表示|指�
 _LATIN = re.compile("[a-z]")
 _DOTS = frozenset("·・•‧")
 
-# Piece-final organisation suffixes; one character only on pieces of 3 or more.
-_ORG_SUFFIXES = (
-    "委员会 常委会 委会 人民政府 政府 有限公司 有限责任公司 分公司 公司 集团 大学 学院 研究院 "
-    "研究所 研究会 研究中心 事务所 办公厅 办公室 银行 协会 学会 联合会 商会 总会 工会 基金会 "
-    "理事会 议会 中心 总站 电视台 电台 新闻台 日报 时报 晚报 通讯社 联盟 总署 总局 "
-    "矿务局 代表团 领导小组 党团 俱乐部 法院 检察院 医院 酒厂 工厂 "
-    "部 局 厅 署 院 所 社 党 委 协 办 厂"
-).split()
-_NAMED_HEADS = frozenset(("集团", "公司", "有限公司", "(", "银行"))
-_SUFFIX_SET = frozenset(_ORG_SUFFIXES)
-_LONGEST_SUFFIX = max(map(len, _ORG_SUFFIXES))
-_NOT_ORG_ENDINGS = tuple(
-    "干部 内部 外部 全部 局部 总部 东部 西部 南部 北部 中部 布局 格局 结局 大局 时局 "
-    "全局 开局 僵局 骗局 残局 胜局 党员 院落".split()
-)
-# A post after an organisation: 财政部长 is a 财政部 post, 中央政治局常委 a 中央政治局 one.
-_POST_ENDINGS = tuple("常委 委员 书记 主席 主任 长 发言人 首相 总统 总理 大使".split())
-# Never an organisation alone: generic heads and the jieba nt words that are such.
-_GENERIC_ORGS = frozenset(
-    "国家 组织 机构 力量 "
-    "人民政府 政府 市政府 省政府 县政府 区政府 镇政府 乡政府 中央委员会 委员会 常务委员会 "
-    "联合会 代表团 组委会 居委会 村委会 议会 国家队 参政党 执政党 在野党 反对党 政党 中西部 "
-    "党委 党支部 党组 工会 全国代表大会 代表大会 国际舞台 党立委 中央 地方政府 各级政府 "
-    "常务委员会 中医药 新兴产业 国与国 合作社 两党 全党 本党 我党 该党 各党 入党 建党 "
-    "人民法院 人民检察院 公安局 派出所 研究所 研究院 中心 大学 学院 公司 集团 银行 学会 协会 "
-    "人民大会堂 俱乐部 医院 法院 党团 东北部 西北部 东南部 西南部 中部 全部 内部 外部 总部 "
-    "干部 本部".split()
-)
+_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+_LONGEST_SUFFIX = max(map(len, ORG_SUFFIXES))
 _MODIFIER_TAGS = frozenset(("ns", "nt", "nz", "n", "j"))
 _NAMELIKE_TAGS = frozenset(("ns", "nt", "nz"))
-_NOT_MODIFIERS = frozenset(
-    "本报 我国 各级 地方 有关 全国 我们 中方 记者 同志 人民 群众 当地 国内 国际 世界 基层 "
-    "主管 相关 上级 下属 所属 此次 本次 今年 去年 目前 来自 来稿 代表 城市 活动".split()
-)
 
-# Titles and honorifics after a name, and the words that vouch for a weak one.
-_TITLES = frozenset(
-    "同志 先生 女士 小姐 夫人 教授 博士 院士 老师 师傅 总理 副总理 主席 副主席 总统 副总统 "
-    "首相 书记 部长 市长 省长 县长 局长 主任 委员 大使 将军 总书记 议员 理事长 会长 董事长 "
-    "总经理 总裁 经理 校长 院长 厂长 村长 镇长 州长 秘书长 发言人 主播 导演 教练 队长 医生 "
-    "记者 律师 法官 警官 陛下 殿下 国王 女王 王子 公主 亲王 等".split()
-)
-_SPEECH = frozenset(
-    "说 表示 指出 强调 认为 介绍 称 答询 答 宣布 会见 会晤 主持 出席 致电 致信 前往 来到 "
-    "考察 听取 参加 透露 坦言 问 回应 说道 表态 提出 希望 告诉 谈到 谈 说明 解释 呼吁 要求 "
-    "批评 质疑 建议 承认 否认 称赞 当选 担任 获得 访问 抵达 在 和 与 同 也 则 曾 已 还 就 "
-    "对此 率 率领 一行 指导 视察 调研 讲话 发表 签署 接受 向 会谈 通话 逝世 去世".split()
-)
-_POST_SUFFIXES = tuple(
-    "长 员 书记 主席 总统 总理 首相 主任 教授 大使 家 相 理事 经理 议员 院士 同志 专家".split()
-)
-# One-character pieces that end a name (柯文|哲 yes, 方鸣|任 no).
-_NOT_GIVEN = frozenset(
-    "的 了 在 是 和 与 及 说 对 也 都 就 还 又 被 把 将 从 向 到 为 以 等 时 后 前 中 上 下 "
-    "里 外 内 称 问 答 任 曾 已 则 却 再 才 而 并 或 让 给 由 因 所 之 其 这 那 有 无 不 没 "
-    "会 能 要 想 去 来 做 着 过 得 地 们 个 位 名 人 家 方 市 省 县 区 国 党 团 队 组".split()
-)
 # Tags of a piece that may be a given name after a lone surname (蒋|万安); "nz" stands
 # for a piece not in the dictionary.
 _GIVEN = frozenset(("nz", "nr", "nrfg"))
-_LOCAL_POSTS = frozenset(("市长", "县长", "省长"))
 _PERSON_TAGS = frozenset(("nr", "nrfg", "nrt"))
-_NAME_PREFIXES = frozenset("对和与同跟向让被由将把给为是".split())
-_TRANSLIT = re.compile(
-    "["
-    + (
-        "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波玻伯勃博布查察达戴丹道德登迪蒂丁东杜顿多厄恩尔法"
-        "凡菲费芬丰弗伏福富盖甘冈高戈格葛贡古瓜哈海汉豪赫亨侯胡华霍基吉季加贾杰金京卡凯坎康考柯科"
-        "克肯库夸奎拉莱兰朗劳勒雷蕾黎里理丽利连列林琳隆卢鲁路伦罗洛马玛迈麦曼梅蒙米密明莫默姆穆"
-        "纳娜奈南内尼涅宁纽努诺欧帕潘佩彭皮普奇齐恰乔钦琼萨塞赛桑瑟森沙莎尚舍圣施什史斯松苏索"
-        "塔泰坦汤唐特提廷托图瓦万旺威韦维温沃乌伍武西希锡夏谢辛休雅亚扬耶伊因英尤约泽扎詹朱卓兹"
-        "佐祖罕夫娃基茨切奥"
-    )
-    + "]+"
-)
-_ADMIN = "省市县区州镇乡村旗盟"
-_PLACE_SUFFIXES = (*_ADMIN, "岛", "湖", "河", "江")
-_NOT_PLACE_ENDINGS = tuple(
-    "地区 开发区 保护区 风景区 示范区 试验区 功能区 经济区 城区 社区 小区 园区 景区 山区 "
-    "郊区 市区 辖区 灾区 老区 新区 新村 特区 产区 集区 流域".split()
-)
-# Characters that mark a made-up jieba word as a phrase, not a name part (会到, 力挺).
-_FUNCTION_CHARS = frozenset(
-    "的了在是和与及对也都就还又被把将从向到为以给让由因所这那有无不没会能"
-    "要想去来做着过得地们今昨已曾则却再才而并或很更最挺投说问称答任我你他她"
-)
+_TRANSLIT = re.compile(f"[{TRANSLITERATION}]+")
 # Bits of `_Kinds`: the passes a piece is a candidate for.
 _HEAD, _PERSON, _ANCHOR, _DOT, _PLACE, _ORG_END = 1, 2, 4, 8, 16, 32
 _KINDS_CACHED = 300_000  # distinct pieces remembered; later ones are classified each time
-_RARE = 20  # jieba frequency under which an ns word must prove itself (suffix or list)
 
 
 @dataclass(frozen=True)
@@ -223,9 +169,9 @@ class _Kinds(dict[str, int]):
         kind = 0
         if (
             _suffix(piece, self.tags)
-            or (tag == "nt" and len(piece) > 1 and piece not in _GENERIC_ORGS)  # not 暨
+            or (tag == "nt" and len(piece) > 1 and piece not in GENERIC_ORGS)  # not 暨
             or piece in self.orgs
-            or (len(piece) >= 3 and piece.endswith(_POST_ENDINGS))
+            or (len(piece) >= 3 and piece.endswith(POST_ENDINGS))
         ):
             kind |= _HEAD
         if piece in self.org_ends:
@@ -235,7 +181,7 @@ class _Kinds(dict[str, int]):
             and (
                 (piece[0] in self.starters and (tag is None or tag in ("nr", "nrfg")))
                 or (tag == "nz" and len(piece) == 2 and piece[0] in self.starters)
-                or (tag is None and piece[0] in _NAME_PREFIXES)
+                or (tag is None and piece[0] in NAME_PREFIXES)
                 or piece in self.surnames
                 or piece[:2] in self.surnames  # 桥本龙太郎
                 or piece[:3] in self.surnames
@@ -247,18 +193,11 @@ class _Kinds(dict[str, int]):
         if piece in _DOTS:
             kind |= _DOT
         if len(piece) >= 2 and piece not in self.not_places:
-            if tag == "ns" or piece in self.places or piece.endswith(_PLACE_SUFFIXES):
+            if tag == "ns" or piece in self.places or piece.endswith(PLACE_SUFFIXES):
                 kind |= _PLACE
         if len(self) < _KINDS_CACHED:
             self[piece] = kind
         return kind
-
-
-def _word_list(name: str) -> frozenset[str]:
-    text = files("search.text.entities").joinpath(f"data/{name}").read_text("utf-8")
-    return frozenset(
-        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
-    )
 
 
 @lru_cache(maxsize=2)
@@ -266,11 +205,6 @@ def _lexicon(tokenizer: jieba.Tokenizer) -> _Lexicon:
     """jieba's dictionary tags and frequencies as `tokenizer` (analysis.segmenter, with
     the shipped and the user dictionary) has them, and the shipped lists: loaded once
     per tokenizer, so a changed user dictionary is seen."""
-    orgs = _word_list("orgs.txt")
-    surnames = _word_list("surnames.txt")
-    japanese = _word_list("japanese_surnames.txt")
-    places = _word_list("places.txt")
-    not_places = _word_list("not_places.txt")
     # The shipped and the user dictionary's tags win: a newsroom that adds `柯文哲 nr`
     # to its user dictionary makes him a person.
     tags = {**jieba.posseg.dt.word_tag_tab, **tokenizer.user_word_tag_tab}
@@ -278,19 +212,19 @@ def _lexicon(tokenizer: jieba.Tokenizer) -> _Lexicon:
     return _Lexicon(
         tags=tags,
         freq=tokenizer.FREQ,
-        surnames=surnames,
-        japanese=japanese,
-        places=places,
-        not_places=not_places,
-        orgs=orgs,
+        surnames=SURNAMES,
+        japanese=JAPANESE_SURNAMES,
+        places=PLACES,
+        not_places=NOT_PLACES,
+        orgs=ORGS,
         named=named,
         kinds=_Kinds(
             tags,
-            surnames=surnames,
-            japanese=japanese,
-            orgs=orgs,
-            places=places,
-            not_places=not_places,
+            surnames=SURNAMES,
+            japanese=JAPANESE_SURNAMES,
+            orgs=ORGS,
+            places=PLACES,
+            not_places=NOT_PLACES,
         ),
     )
 
@@ -312,7 +246,7 @@ def _suffix(piece: str, tags: dict[str, str]) -> str | None:
     for n in range(min(len(piece), _LONGEST_SUFFIX), 0, -1):
         suffix = piece[-n:]
         if suffix in _SUFFIX_SET:
-            if piece.endswith(_NOT_ORG_ENDINGS):
+            if piece.endswith(NOT_ORG_ENDINGS):
                 return None
             if n > 1 or len(piece) >= 3 or tags.get(piece) in ("nt", "j"):
                 return suffix
@@ -414,7 +348,7 @@ class _Pieces:
 
     def _namelike(self, piece: str) -> bool:
         lex = self.lex
-        if piece in _GENERIC_ORGS or piece in lex.not_places:
+        if piece in GENERIC_ORGS or piece in lex.not_places:
             return False
         tag = lex.tags.get(piece)
         return tag is None or tag in _NAMELIKE_TAGS or piece in lex.places or piece in lex.orgs
@@ -423,18 +357,18 @@ class _Pieces:
         """Can piece i stand in front of an organisation's name (中国|环境监测|总站)?"""
         piece = self.pieces[i]
         tag = self.lex.tags.get(piece)
-        if tag in ("nr", "nrt") and self.pieces[i + 1] in _NAMED_HEADS:
+        if tag in ("nr", "nrt") and self.pieces[i + 1] in COMPANY_WORDS:
             return self.free(i)  # 巨石|集团, 爱立信|(: a brand before a company word
-        if not self.free(i) or piece in _NOT_MODIFIERS or piece in _TITLES or not _is_han(piece):
+        if not self.free(i) or piece in NOT_MODIFIERS or piece in TITLES or not _is_han(piece):
             return False
         if tag is None:
-            return not _FUNCTION_CHARS.intersection(piece)
+            return not FUNCTION_CHARS.intersection(piece)
         return tag in _MODIFIER_TAGS or piece in self.lex.orgs
 
     def _org_at(self, i: int) -> None:
         piece, lex = self.pieces[i], self.lex
         head = piece
-        for post in _POST_ENDINGS if piece.endswith(_POST_ENDINGS) else ():
+        for post in POST_ENDINGS if piece.endswith(POST_ENDINGS) else ():
             stem = piece[: -len(post)]
             if piece.endswith(post) and len(stem) >= 2:
                 if self._is_place(stem):
@@ -450,13 +384,13 @@ class _Pieces:
         tag = lex.tags.get(head)
         known = head in lex.orgs or tag == "nt"
         suffix = _suffix(head, lex.tags)
-        if (not known and suffix is None) or (suffix is None and head in _GENERIC_ORGS):
+        if (not known and suffix is None) or (suffix is None and head in GENERIC_ORGS):
             return
         namelike = known or (
             suffix is not None
             and len(head) > len(suffix)
-            and head not in _GENERIC_ORGS
-            and (tag is None or lex.freq.get(head, 0) < _RARE)
+            and head not in GENERIC_ORGS
+            and (tag is None or lex.freq.get(head, 0) < RARE)
         )
         first = i
         while first > 0 and i - first < 5 and not caucus:
@@ -470,7 +404,7 @@ class _Pieces:
                 break
             first -= 1
             namelike = namelike or self._namelike(self.pieces[first])
-        if not namelike or (first == i and (head in _GENERIC_ORGS or head == suffix)):
+        if not namelike or (first == i and (head in GENERIC_ORGS or head == suffix)):
             return
         prefix = "".join(self.pieces[first:i])
         if head.endswith("政府"):
@@ -482,7 +416,7 @@ class _Pieces:
                 self._take_pieces(first, i + 1)
                 return
         name = prefix + head
-        if name in _GENERIC_ORGS:
+        if name in GENERIC_ORGS:
             return
         self._take_pieces(first, i + 1)
         self.found.orgs[name] += 1
@@ -516,7 +450,7 @@ class _Pieces:
         name, end, strong = self._japanese(piece, nxt)
         if not name:
             name, end, strong = self._chinese(piece, lex.tags.get(piece), nxt)
-        if not name or (name[-1] in _ADMIN and name[:2] not in lex.japanese):
+        if not name or (name[-1] in ADMIN_SUFFIXES and name[:2] not in lex.japanese):
             return i + 1
         end += i
         self.found.people[name] += 1
@@ -532,7 +466,7 @@ class _Pieces:
             return "", 0, False
         if 4 <= len(piece) <= 5 and len(piece) - len(family) >= 2:
             return piece, 1, True
-        if piece == family and _is_han(nxt) and 2 <= len(nxt) <= 3 and nxt not in _TITLES:
+        if piece == family and _is_han(nxt) and 2 <= len(nxt) <= 3 and nxt not in TITLES:
             return piece + nxt, 2, False
         return "", 0, False
 
@@ -540,24 +474,24 @@ class _Pieces:
         """A surname and a given name, whole (韩国瑜) or split by jieba (柯文|哲, 柯|文哲)."""
         surname = self._surname(piece)
         rest = len(piece) - len(surname)
-        single = len(nxt) == 1 and _is_han(nxt) and nxt not in _NOT_GIVEN
-        if len(nxt) == 2 and nxt not in self.lex.tags and nxt[1] in _NOT_GIVEN:
+        single = len(nxt) == 1 and _is_han(nxt) and nxt not in NOT_GIVEN
+        if len(nxt) == 2 and nxt not in self.lex.tags and nxt[1] in NOT_GIVEN:
             single, nxt = _is_han(nxt[0]), nxt[0]  # 柯文|哲说
         if not surname:
-            if tag is None and len(piece) == 3 and piece[0] in _NAME_PREFIXES:
+            if tag is None and len(piece) == 3 and piece[0] in NAME_PREFIXES:
                 if self._surname(piece[1:]):  # 对林菱: a preposition glued to a name
                     return piece[1:], 1, False
             return "", 0, False
-        if tag is None and not _FUNCTION_CHARS.intersection(piece[len(surname) :]):
+        if tag is None and not FUNCTION_CHARS.intersection(piece[len(surname) :]):
             if rest == 2:
                 return piece, 1, True
             if rest == 1:
                 return (piece + nxt, 2, True) if single else (piece, 1, False)
-        if tag is None and rest == 3 and piece[-1] in _NOT_GIVEN:
+        if tag is None and rest == 3 and piece[-1] in NOT_GIVEN:
             return piece[:-1], 1, True  # 黄珊珊任
         if tag in ("nr", "nrfg") and 1 <= rest <= 2:
             return piece, 1, False
-        given = self.lex.tags.get(nxt, "nz") in _GIVEN and nxt not in _TITLES
+        given = self.lex.tags.get(nxt, "nz") in _GIVEN and nxt not in TITLES
         if rest == 0 and _is_han(nxt) and 1 <= len(nxt) <= 2 and given:
             return piece + nxt, 2, len(nxt) == 2 and nxt in self.lex.tags  # 蒋|万安
         if rest == 1 and tag in ("nz", "nr") and single:
@@ -573,9 +507,9 @@ class _Pieces:
         """A post or title before, or a title or speech verb after, the pieces first..end."""
         before = self.pieces[first - 1] if first > 0 else ""
         after = self.pieces[end] if end < len(self.pieces) and not before_only else ""
-        if after in _TITLES or after in _SPEECH:
+        if after in TITLES or after in SPEECH:
             return True
-        return before in _TITLES or (_is_han(before) and before.endswith(_POST_SUFFIXES))
+        return before in TITLES or (_is_han(before) and before.endswith(POST_SUFFIXES))
 
     def _translit(self, i: int) -> bool:
         return self.free(i) and _TRANSLIT.fullmatch(self.pieces[i]) is not None
@@ -612,7 +546,7 @@ class _Pieces:
             first -= 1
         nxt = self.pieces[end] if end < len(self.pieces) else ""
         if self._translit(end) and (nxt not in tags or len(nxt) == 1):
-            if nxt not in _NOT_GIVEN:
+            if nxt not in NOT_GIVEN:
                 end += 1
         if end - first == 1 and (self._surname(self.pieces[k]) or len(self.pieces[k]) < 2):
             return  # 李鹏 is a Chinese name, left to the next pass
@@ -638,7 +572,7 @@ class _Pieces:
             after = pieces[i + 1] if self.free(i + 1) else ""
             if piece.endswith("市") and after[:1] == "民":
                 piece = piece[:-1]  # 高雄市|民对: jieba cut 高雄|市民 wrongly
-            elif after in _LOCAL_POSTS and piece in lex.places:
+            elif after in LOCAL_POSTS and piece in lex.places:
                 piece += after[0]  # 台北|市长: the city is 台北市
             if self._is_place(piece):
                 self.found.places[piece] += 1
@@ -655,15 +589,15 @@ class _Pieces:
             return True
         if len(piece) < 2 or piece in lex.not_places or not _is_han(piece):
             return False
-        if piece.endswith(_NOT_PLACE_ENDINGS):
+        if piece.endswith(NOT_PLACE_ENDINGS):
             return False
         tag = lex.tags.get(piece)
-        if len(piece) >= 3 and piece.endswith(_PLACE_SUFFIXES):
+        if len(piece) >= 3 and piece.endswith(PLACE_SUFFIXES):
             stem = lex.tags.get(piece[:-1])
-            if piece[-1] not in _ADMIN and tag != "ns":
+            if piece[-1] not in ADMIN_SUFFIXES and tag != "ns":
                 return False
             return tag in (None, "ns", "nr") and stem in (None, "ns", "nr", "nz", "nrt")
-        return tag == "ns" and lex.freq.get(piece, 0) >= _RARE
+        return tag == "ns" and lex.freq.get(piece, 0) >= RARE
 
 
 def _people(found: _Found) -> Counter[str]:
@@ -695,7 +629,7 @@ def _places(found: _Found) -> Counter[str]:
         fuller = [
             other
             for other in found.places
-            if other != name and other.startswith(name) and other[-1] in _ADMIN
+            if other != name and other.startswith(name) and other[-1] in ADMIN_SUFFIXES
         ]
         counts[min(fuller, key=len) if fuller else name] += count
     return counts

@@ -1,0 +1,46 @@
+"""The shipped word lists (`data/*.txt`), loaded once, at import.
+
+Each list is a file of its own whose comment says what it is for and which input
+forced it, so the vocabulary can be read and changed without reading the rules.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+
+def words(name: str) -> tuple[str, ...]:
+    """The entries of `data/<name>` in file order, each once: one a line, or several
+    separated by spaces (the older, longer lists); lines starting with # are comments."""
+    text = files("search.text.entities").joinpath(f"data/{name}").read_text("utf-8")
+    entries = (w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    return tuple(dict.fromkeys(entries))
+
+
+SURNAMES = frozenset(words("surnames.txt"))
+JAPANESE_SURNAMES = frozenset(words("japanese_surnames.txt"))
+
+PLACES = frozenset(words("places.txt"))
+NOT_PLACES = frozenset(words("not_places.txt"))
+ADMIN_SUFFIXES = frozenset(words("admin_suffixes.txt"))
+PLACE_SUFFIXES = (*words("admin_suffixes.txt"), *words("place_suffixes.txt"))
+NOT_PLACE_ENDINGS = words("not_place_endings.txt")
+LOCAL_POSTS = frozenset(words("local_posts.txt"))
+
+ORGS = frozenset(words("orgs.txt"))
+ORG_SUFFIXES = words("org_suffixes.txt")
+NOT_ORG_ENDINGS = words("not_org_endings.txt")
+POST_ENDINGS = words("post_endings.txt")  # tried in file order
+GENERIC_ORGS = frozenset(words("generic_orgs.txt"))
+COMPANY_WORDS = frozenset(words("company_words.txt"))
+NOT_MODIFIERS = frozenset(words("not_modifiers.txt"))
+
+TITLES = frozenset(words("titles.txt"))
+SPEECH = frozenset(words("speech.txt"))
+POST_SUFFIXES = words("post_suffixes.txt")
+NOT_GIVEN = frozenset(words("not_given.txt"))
+NAME_PREFIXES = frozenset(words("name_prefixes.txt"))
+FUNCTION_CHARS = frozenset(words("function_chars.txt"))
+TRANSLITERATION = "".join(words("transliteration.txt"))
+
+RARE = 20  # jieba frequency under which an ns word must prove itself (a suffix or the list)
