@@ -1,12 +1,18 @@
-"""The shipped word lists (`data/*.txt`), loaded once, at import.
+"""The shipped word lists (`data/*.txt`) and jieba's tags and frequencies.
 
 Each list is a file of its own whose comment says what it is for and which input
 forced it, so the vocabulary can be read and changed without reading the rules.
+The lists are read once, at import; jieba's tables are read per tokenizer
+(`lexicon`), so a changed user dictionary is seen.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.resources import files
+
+import jieba
+import jieba.posseg
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -44,3 +50,23 @@ FUNCTION_CHARS = frozenset(words("function_chars.txt"))
 TRANSLITERATION = "".join(words("transliteration.txt"))
 
 RARE = 20  # jieba frequency under which an ns word must prove itself (a suffix or the list)
+_PERSON_TAGS = frozenset(("nr", "nrfg", "nrt"))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """jieba's dictionary as one tokenizer has it."""
+
+    tags: dict[str, str]
+    freq: dict[str, int]
+    named: frozenset[str]  # people the shipped or user dictionary names (`韩国瑜 2000 nr`)
+
+
+def lexicon(tokenizer: jieba.Tokenizer) -> Lexicon:
+    """The tags and frequencies of `tokenizer` (analysis.segmenter, with the shipped and
+    the user dictionary)."""
+    # The shipped and the user dictionary's tags win: a newsroom that adds `柯文哲 nr`
+    # to its user dictionary makes him a person.
+    tags = {**jieba.posseg.dt.word_tag_tab, **tokenizer.user_word_tag_tab}
+    named = frozenset(w for w, tag in tokenizer.user_word_tag_tab.items() if tag in _PERSON_TAGS)
+    return Lexicon(tags=tags, freq=tokenizer.FREQ, named=named)
