@@ -9,12 +9,16 @@ A name is never cut: a credit word (文, 图, 摄, 文图, 文/图, 摄影, 报�
 as a word of its own, since names end in 文 or 图 (张建文, 李宏图). The one
 exception is a photo credit in parentheses whose 摄 is glued to the name
 (`（新华社记者兰红光摄）`), how People's Daily prints them.
+
+The surnames are text/entities/lexicon.py's, the list the entity rules read too.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from search.text.entities.lexicon import BYLINE_SURNAMES, COMPOUND_SURNAMES
 
 ROLE = (
     r"(?:(?:本报|本刊|人民网|央视|[\u4e00-\u9fff]{1,5}?社)?(?:特约|见习|实习|首席)?(?:记者|通讯员)"
@@ -32,19 +36,6 @@ _NOT_NAMES = frozenset(
 )
 # Sources, not people: （据新华社）, （本报综合）, （新华网）.
 _NOT_A_PERSON = re.compile(r"^[据本]|[社报台网电刊站部稿]$")
-# The most common surnames: enough to see where a second name starts in a glued byline.
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
-    "莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
-    "梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简"
-    "车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄"
-    "丛仲虞敖巩明佘池查麻苑迟邝"
-)
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 夏侯 轩辕 长孙 宇文 司徒 端木 "
-    "独孤 南宫 闻人".split()
-)
 # Where a second (third) name may start in a glued word of 4, 5 or 6 characters.
 _CUTS: dict[int, list[tuple[int, ...]]] = {4: [(2,)], 5: [(2,), (3,)], 6: [(3,), (2, 4)]}
 _SPLIT = re.compile(r"[\s、，,;；]+")
@@ -80,14 +71,19 @@ def names_in(credit: str, glued_photo: bool = False) -> list[str] | None:
 
 def _unglued(word: str) -> list[str]:
     """Two or three names printed without a space (`李济国贾建舟`, `王锦鹄毛磊`), split where
-    a common surname starts a 2- or 3-character name; anything unclear stays one word
-    (`欧阳明华`, and `次仁卓玛`, whose first character is no surname)."""
-    if "·" in word or len(word) < 4 or word[0] not in _SURNAMES or word[:2] in _COMPOUND_SURNAMES:
+    a common surname (`BYLINE_SURNAMES`) starts a 2- or 3-character name; anything unclear
+    stays one word (`欧阳明华`, and `次仁卓玛`, whose first character is no surname)."""
+    if (
+        "·" in word
+        or len(word) < 4
+        or word[0] not in BYLINE_SURNAMES
+        or word[:2] in COMPOUND_SURNAMES
+    ):
         return [word]
     fits = [
         cut
         for cut in _CUTS.get(len(word), [])
-        if all(word[i] in _SURNAMES for i in cut)
+        if all(word[i] in BYLINE_SURNAMES for i in cut)
         and all(1 < b - a < 4 for a, b in zip((0, *cut), (*cut, len(word)), strict=True))
     ]
     if len(fits) != 1:

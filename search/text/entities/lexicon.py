@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-import jieba
-import jieba.posseg
+if TYPE_CHECKING:
+    import jieba
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -23,7 +24,12 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(entries))
 
 
-SURNAMES = frozenset(words("surnames.txt"))
+# Surnames: surnames.txt is the list both readers of names share; each adds the list
+# only it may use, and that file says why.
+_SHARED_SURNAMES = frozenset(words("surnames.txt"))
+SURNAMES = _SHARED_SURNAMES | frozenset(words("more_surnames.txt"))  # people in running text
+BYLINE_SURNAMES = _SHARED_SURNAMES | frozenset(words("byline_surnames.txt"))  # glued bylines
+COMPOUND_SURNAMES = frozenset(s for s in _SHARED_SURNAMES if len(s) > 1)
 JAPANESE_SURNAMES = frozenset(words("japanese_surnames.txt"))
 
 PLACES = frozenset(words("places.txt"))
@@ -65,6 +71,10 @@ class Lexicon:
 def lexicon(tokenizer: jieba.Tokenizer) -> Lexicon:
     """The tags and frequencies of `tokenizer` (analysis.segmenter, with the shipped and
     the user dictionary)."""
+    # Imported here, not at the top: page parsing reads the surnames above
+    # (ingest/bylines.py) and would otherwise load jieba's tag tables (0.4 s) for nothing.
+    import jieba.posseg
+
     # The shipped and the user dictionary's tags win: a newsroom that adds `柯文哲 nr`
     # to its user dictionary makes him a person.
     tags = {**jieba.posseg.dt.word_tag_tab, **tokenizer.user_word_tag_tab}
