@@ -10,7 +10,9 @@ as a word of its own, since names end in 文 or 图 (张建文, 李宏图). The 
 exception is a photo credit in parentheses whose 摄 is glued to the name
 (`（新华社记者兰红光摄）`), how People's Daily prints them.
 
-The surnames are text/entities/lexicon.py's, the list the entity rules read too.
+The grammar (roles, credit words, the name and date patterns) is
+text/entities/credits.py's and the surnames text/entities/lexicon.py's: the
+entity rules set the same credits aside, so both read them from one place.
 """
 
 from __future__ import annotations
@@ -18,15 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from search.text.entities.credits import CREDIT_WORDS, DIGIT_DATE, NAME_WORD, ROLE
 from search.text.entities.lexicon import BYLINE_SURNAMES, COMPOUND_SURNAMES
 
-ROLE = (
-    r"(?:(?:本报|本刊|人民网|央视|[\u4e00-\u9fff]{1,5}?社)?(?:特约|见习|实习|首席)?(?:记者|通讯员)"
-    r"|实习生)"
-)
 _ROLE = re.compile(ROLE)
-_CREDIT_WORDS = frozenset("文 图 摄 文图 图文 文/图 图/文 文·图 摄影 报道 撰文 供图 整理".split())
-_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,7}")
+_NAME = re.compile(NAME_WORD)
 # Column names that follow a role like a name would: `记者手记` is a heading, not a byline.
 _NOT_NAMES = frozenset(
     "手记 观察 调查 来信 连线 专访 述评 见闻 探访 走访 随笔 札记 笔记 节日 眼中 视角 "
@@ -43,7 +41,7 @@ _LEAD = re.compile(
     r"^(?P<prefix>本报讯|本报消息|本报[^\s（(，,。]{1,12}?[讯电]|[^\s（(，,。]{1,20}?电)?\s*"
     r"[（(]\s*(?P<credit>" + ROLE + r"[^）)]{0,60})[）)]"
 )
-_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
+_DATELINE = re.compile(DIGIT_DATE)
 _TRAILING = re.compile(r"[（(]\s*(?P<credit>[^（()）]{2,60})[）)]$")
 _CAPTION_CREDIT = re.compile(r"(?P<credit>" + ROLE + r"\s*[\u4e00-\u9fff·\s]{2,20}?)\s*摄$")
 _AGENCY = re.compile(r"[\u4e00-\u9fff]{1,8}社发")
@@ -58,7 +56,7 @@ def names_in(credit: str, glued_photo: bool = False) -> list[str] | None:
         words[-1] = words[-1][:-1]
     names: list[str] = []
     for word in words:
-        if word in _CREDIT_WORDS:
+        if word in CREDIT_WORDS:
             continue
         rest = _ROLE.sub("", word, count=1) if _ROLE.match(word) else word
         if not rest:
@@ -98,7 +96,7 @@ def byline_line(line: str) -> list[str] | None:
     if text[:1] in "（(" and text[-1:] in "）)":
         text = text[1:-1].strip()
     words = [w for w in _SPLIT.split(text) if w]
-    if not any(_ROLE.match(w) or w in _CREDIT_WORDS for w in words):
+    if not any(_ROLE.match(w) or w in CREDIT_WORDS for w in words):
         return None
     return names_in(text, glued_photo=text.endswith("摄"))
 

@@ -7,7 +7,8 @@ shipped word lists (`data/*.txt`, each saying what it is for), by job:
 
     extraction.py   extract(): the passes in order, and each piece's kinds, cached
     lexicon.py      the word lists and jieba's tags and frequencies, loaded once
-    credits.py      where the text prints credits and datelines, which are no mentions
+    credits.py      the byline grammar (shared with ingest/bylines.py); where the text
+                    prints credits and datelines, which are no mentions
     pieces.py       one article's pieces: offsets, kinds, which are taken, what was found
     orgs.py         organisations, first: pieces they take give no person or place
     people.py       people, each weak form vouched for by a post, title or verb
