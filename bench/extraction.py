@@ -3,7 +3,7 @@
     python bench/extraction.py [--corpus ../shared/corpus] [--show]
 
 `bench/entities/annotations.jsonl` holds 60 articles read by hand (how: its
-README). The rules in `search/text/entities/extraction.py` were tuned on the *dev* half only
+README). The rules in `search/text/entities/` were tuned on the *dev* half only
 (articles whose SHA-1 of the id starts with an even hex digit); the *held-out*
 half was not looked at while tuning, so its figures are the honest ones.
 A found name counts when it equals an annotated name of its kind, both

@@ -84,6 +84,12 @@ def test_dateline_places_are_not_mentions_unless_the_body_names_them() -> None:
     assert names("新华社东京1月12日电 首相在东京会见客人。", kind="place") == {"东京"}
 
 
+def test_surnames_that_are_everyday_words_start_no_person() -> None:
+    """和, 于, 时 are surnames a glued byline is split at (data/byline_surnames.txt), never
+    the start of a person in running text: 和友谊 is no one."""
+    assert names("两国人民的了解和友谊不断加深。", kind="person") == set()
+
+
 def test_one_character_short_forms_are_not_entities() -> None:
     assert mentions("中美两国代表在京举行会谈。") == ()
 

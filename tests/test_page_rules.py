@@ -403,6 +403,17 @@ def test_byline_and_photo_credit_keep_the_whole_name() -> None:
     assert_same(parsed(page), page.expected())
 
 
+def test_a_photo_credit_keeps_a_name_that_starts_with_a_rarer_surname_whole() -> None:
+    """索朗罗布 is one Tibetan name: a glued byline is split only where it starts with a
+    surname bylines know, and 索 is one only running text reads (data/more_surnames.txt)."""
+    rail = paras(RAIL)
+    photo = "图为京广线提速列车运行现场（新华社记者索朗罗布摄）"
+    page = Page().add(f"### {title(RAIL)}", rail[0], photo, *rail[1:])
+    story = Story(title(RAIL), authors=("索朗罗布",)).add("body", rail[0]).add("caption", photo)
+    page.stories.append(story.add("body", *rail[1:]))
+    assert_same(parsed(page), page.expected())
+
+
 # ---------------------------------------------------------------------------
 # 5. Captions and column breaks
 

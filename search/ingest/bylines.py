@@ -9,6 +9,10 @@ A name is never cut: a credit word (文, 图, 摄, 文图, 文/图, 摄影, 报�
 as a word of its own, since names end in 文 or 图 (张建文, 李宏图). The one
 exception is a photo credit in parentheses whose 摄 is glued to the name
 (`（新华社记者兰红光摄）`), how People's Daily prints them.
+
+The grammar (roles, credit words, the name and date patterns) is
+text/entities/credits.py's and the surnames text/entities/lexicon.py's: the
+entity rules set the same credits aside, so both read them from one place.
 """
 
 from __future__ import annotations
@@ -16,13 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ROLE = (
-    r"(?:(?:本报|本刊|人民网|央视|[\u4e00-\u9fff]{1,5}?社)?(?:特约|见习|实习|首席)?(?:记者|通讯员)"
-    r"|实习生)"
-)
+from search.text.entities.credits import CREDIT_WORDS, DIGIT_DATE, NAME_WORD, ROLE
+from search.text.entities.lexicon import BYLINE_SURNAMES, COMPOUND_SURNAMES
+
 _ROLE = re.compile(ROLE)
-_CREDIT_WORDS = frozenset("文 图 摄 文图 图文 文/图 图/文 文·图 摄影 报道 撰文 供图 整理".split())
-_NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,7}")
+_NAME = re.compile(NAME_WORD)
 # Column names that follow a role like a name would: `记者手记` is a heading, not a byline.
 _NOT_NAMES = frozenset(
     "手记 观察 调查 来信 连线 专访 述评 见闻 探访 走访 随笔 札记 笔记 节日 眼中 视角 "
@@ -32,19 +34,6 @@ _NOT_NAMES = frozenset(
 )
 # Sources, not people: （据新华社）, （本报综合）, （新华网）.
 _NOT_A_PERSON = re.compile(r"^[据本]|[社报台网电刊站部稿]$")
-# The most common surnames: enough to see where a second name starts in a glued byline.
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
-    "莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
-    "梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简"
-    "车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄"
-    "丛仲虞敖巩明佘池查麻苑迟邝"
-)
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 夏侯 轩辕 长孙 宇文 司徒 端木 "
-    "独孤 南宫 闻人".split()
-)
 # Where a second (third) name may start in a glued word of 4, 5 or 6 characters.
 _CUTS: dict[int, list[tuple[int, ...]]] = {4: [(2,)], 5: [(2,), (3,)], 6: [(3,), (2, 4)]}
 _SPLIT = re.compile(r"[\s、，,;；]+")
@@ -52,7 +41,7 @@ _LEAD = re.compile(
     r"^(?P<prefix>本报讯|本报消息|本报[^\s（(，,。]{1,12}?[讯电]|[^\s（(，,。]{1,20}?电)?\s*"
     r"[（(]\s*(?P<credit>" + ROLE + r"[^）)]{0,60})[）)]"
 )
-_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
+_DATELINE = re.compile(DIGIT_DATE)
 _TRAILING = re.compile(r"[（(]\s*(?P<credit>[^（()）]{2,60})[）)]$")
 _CAPTION_CREDIT = re.compile(r"(?P<credit>" + ROLE + r"\s*[\u4e00-\u9fff·\s]{2,20}?)\s*摄$")
 _AGENCY = re.compile(r"[\u4e00-\u9fff]{1,8}社发")
@@ -67,7 +56,7 @@ def names_in(credit: str, glued_photo: bool = False) -> list[str] | None:
         words[-1] = words[-1][:-1]
     names: list[str] = []
     for word in words:
-        if word in _CREDIT_WORDS:
+        if word in CREDIT_WORDS:
             continue
         rest = _ROLE.sub("", word, count=1) if _ROLE.match(word) else word
         if not rest:
@@ -80,14 +69,19 @@ def names_in(credit: str, glued_photo: bool = False) -> list[str] | None:
 
 def _unglued(word: str) -> list[str]:
     """Two or three names printed without a space (`李济国贾建舟`, `王锦鹄毛磊`), split where
-    a common surname starts a 2- or 3-character name; anything unclear stays one word
-    (`欧阳明华`, and `次仁卓玛`, whose first character is no surname)."""
-    if "·" in word or len(word) < 4 or word[0] not in _SURNAMES or word[:2] in _COMPOUND_SURNAMES:
+    a common surname (`BYLINE_SURNAMES`) starts a 2- or 3-character name; anything unclear
+    stays one word (`欧阳明华`, and `次仁卓玛`, whose first character is no surname)."""
+    if (
+        "·" in word
+        or len(word) < 4
+        or word[0] not in BYLINE_SURNAMES
+        or word[:2] in COMPOUND_SURNAMES
+    ):
         return [word]
     fits = [
         cut
         for cut in _CUTS.get(len(word), [])
-        if all(word[i] in _SURNAMES for i in cut)
+        if all(word[i] in BYLINE_SURNAMES for i in cut)
         and all(1 < b - a < 4 for a, b in zip((0, *cut), (*cut, len(word)), strict=True))
     ]
     if len(fits) != 1:
@@ -102,7 +96,7 @@ def byline_line(line: str) -> list[str] | None:
     if text[:1] in "（(" and text[-1:] in "）)":
         text = text[1:-1].strip()
     words = [w for w in _SPLIT.split(text) if w]
-    if not any(_ROLE.match(w) or w in _CREDIT_WORDS for w in words):
+    if not any(_ROLE.match(w) or w in CREDIT_WORDS for w in words):
         return None
     return names_in(text, glued_photo=text.endswith("摄"))
 
