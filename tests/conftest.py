@@ -32,7 +32,9 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_search(seed_index: Path) -> SearchFn:
+def seed_whoosh(seed_index: Path) -> SearchFn:
+    """Search the seeds with the default engine; the backend suite's `seed_search` is
+    per engine (named apart so neither shadows the other)."""
     return searcher_for(seed_index)
 
 

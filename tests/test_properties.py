@@ -139,7 +139,7 @@ def test_any_query_is_a_tree_or_one_clear_error(query: str) -> None:
 @deterministic(400)
 @given(QUERIES, st.sampled_from(["article", "paragraph"]), st.sampled_from(["relevance", "date"]))
 def test_any_query_is_answered_or_refused_by_the_engine(
-    seed_search: SearchFn, query: str, group: str, sort: str
+    seed_whoosh: SearchFn, query: str, group: str, sort: str
 ) -> None:
     """Past the parser, evaluation, ranking, snippets and facets never crash either: a
     tree the parser accepts (`~N`, nested NOT, dates on an undated page) gets an answer."""
@@ -148,16 +148,16 @@ def test_any_query_is_answered_or_refused_by_the_engine(
         parse(query)
     except BaokuError:
         return
-    result = seed_search(query, facets=True, group=group, sort=sort)
+    result = seed_whoosh(query, facets=True, group=group, sort=sort)
     assert result.total >= len(result.hits)
 
 
-def test_a_huge_near_distance_is_answered_within_one_paragraph(seed_search: SearchFn) -> None:
+def test_a_huge_near_distance_is_answered_within_one_paragraph(seed_whoosh: SearchFn) -> None:
     """`"a b"~N` finds a and b in one paragraph whatever N: a distance longer than any
     paragraph means "anywhere in the same paragraph", not a crash or other paragraphs."""
-    same_paragraph = {h.article_id for h in seed_search('"郑州 公用"~100000', size=100).hits}
+    same_paragraph = {h.article_id for h in seed_whoosh('"郑州 公用"~100000', size=100).hits}
     for distance in (2**32, 2**62, 2**63 - 100, 10**30):
-        hits = seed_search(f'"郑州 公用"~{distance}', size=100).hits
+        hits = seed_whoosh(f'"郑州 公用"~{distance}', size=100).hits
         assert {h.article_id for h in hits} == same_paragraph, distance
 
 

@@ -11,8 +11,8 @@ from search.models import Snippet
 from search.text.snippets import make_snippet, render, to_html
 
 
-def test_every_occurrence_is_marked_substrings_too(seed_search):
-    hit = seed_search("郑好融").hits[0]
+def test_every_occurrence_is_marked_substrings_too(seed_whoosh):
+    hit = seed_whoosh("郑好融").hits[0]
     html = to_html(hit.snippet)
     # Every occurrence inside the window is marked, none outside it is shown.
     assert html.count("<mark>郑好融</mark>") == hit.snippet.text.count("郑好融") >= 2
@@ -20,8 +20,8 @@ def test_every_occurrence_is_marked_substrings_too(seed_search):
     assert hit.paragraph == 1 and hit.matches == 4
 
 
-def test_snippet_is_a_window_cut_at_punctuation(seed_search):
-    hit = seed_search("47.6亿元").hits[0]
+def test_snippet_is_a_window_cut_at_punctuation(seed_whoosh):
+    hit = seed_whoosh("47.6亿元").hits[0]
     snippet = hit.snippet
     assert len(snippet.text) <= 120 + 2 * 24
     assert "<mark>47.6亿元</mark>" in to_html(snippet)
