@@ -272,6 +272,9 @@ class BackendTests:
     def test_sort_by_date_newest_first_undated_last(self, dated):
         assert ids(dated("港口", sort="date")) == ["may", "mar", "jan", "none"]
 
+    def test_sort_oldest_first_undated_last(self, dated):
+        assert ids(dated("港口", sort="oldest")) == ["jan", "mar", "may", "none"]
+
     @pytest.mark.parametrize(
         "query", ["港口 OR 码头", "(港口 新闻) OR 码头", "港口 OR (码头 新闻)"]
     )

@@ -289,3 +289,23 @@ def test_article_view_says_where_a_story_continues(tmp_path):
     assert data["kicker"] == "聚焦<港口>" and '<p class="kicker">聚焦&lt;港口&gt;</p>' in page
     alone = client.get("/a/p1-02").get_data(as_text=True)
     assert "（下转第3版；后半篇未导入）" in alone
+
+
+def test_oldest_and_newest_first_on_the_api_the_cli_and_the_page(runner, tmp_path):
+    """sort=oldest lists the earliest coverage first, sort=date the latest; undated last."""
+    days = ["2021-06-01", "", "1998-01-05", "2012-03-04"]
+    records = [{"id": f"d{n}", "date": d, "paragraphs": ["港口新闻。"]} for n, d in enumerate(days)]
+    index_dir = tmp_path / "index"
+    build_index([write_jsonl(tmp_path / "dated.jsonl", records)], index_dir)
+    client = create_app(settings_for(index_dir)).test_client()
+    expected = {"oldest": ["d2", "d3", "d0", "d1"], "date": ["d0", "d3", "d2", "d1"]}
+    for sort, order in expected.items():
+        api = client.get("/api/search", query_string={"q": "港口", "sort": sort}).get_json()
+        assert [h["article_id"] for h in api["hits"]] == order
+        args = ["--index", str(index_dir), "search", "港口", "--sort", sort, "--json"]
+        out = runner.invoke(cli, args)
+        assert [h["article_id"] for h in json.loads(out.output)["hits"]] == order
+        page = client.get("/", query_string={"q": "港口", "sort": sort}).get_data(as_text=True)
+        assert f'<option value="{sort}" selected>' in page
+        at = [page.index(f'href="/a/{i}?') for i in order]
+        assert at == sorted(at)

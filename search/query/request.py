@@ -21,7 +21,7 @@ from search.query.aliases import AliasTable, alias_table
 from search.query.plan import Plan, plan
 
 GroupBy = Literal["article", "paragraph"]
-SortBy = Literal["relevance", "date"]
+SortBy = Literal["relevance", "date", "oldest"]  # date: newest first; oldest: oldest first
 GROUPS: tuple[str, ...] = get_args(GroupBy)
 SORTS: tuple[str, ...] = get_args(SortBy)
 FILTERS = ("section", "author", *ENTITY_KINDS)  # exact facet values: at most FILTER_CHARS

@@ -245,8 +245,9 @@ class Translation:
         total_order: list[Any] = [{"article_id": "asc"}]
         if not self.article:
             total_order.append({"unit": "asc"})
-        if self.request.sort == "date":
-            first: list[Any] = [{"date": {"order": "desc", "missing": "_last"}}]
+        if self.request.sort != "relevance":
+            order = "desc" if self.request.sort == "date" else "asc"
+            first: list[Any] = [{"date": {"order": order, "missing": "_last"}}]
         elif self.article and self.texts:
             script = {"lang": "painless", "source": _TIER, "params": {"texts": self.texts}}
             first = [{"_script": {"type": "number", "order": "desc", "script": script}}]

@@ -53,6 +53,14 @@ def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
     return snap.parents_where(rows)
 
 
+def _by_date(days: np.ndarray, newest: bool) -> np.ndarray:
+    """The rank key of each day ordinal, larger first: newest or oldest first, and undated
+    articles (ordinal 0) last either way."""
+    if newest:
+        return days
+    return np.where(days == 0, -np.iinfo(np.int32).max, -days)
+
+
 def _ranked(found: Matches, first: np.ndarray, limit: int) -> np.ndarray:
     """The first `limit` docnums by (`first` desc, score desc, docnum): exact, then top-k.
 
@@ -242,8 +250,8 @@ class WhooshReader:
     def _run(self, request: SearchRequest, limit: int) -> tuple[_Answer, np.ndarray]:
         answer = self._answer(request)
         snap, found = answer.evaluator.snap, answer.found
-        if request.sort == "date":
-            first = snap.dates[snap.rows(found.docs)]
+        if request.sort != "relevance":
+            first = _by_date(snap.dates[snap.rows(found.docs)], newest=request.sort == "date")
         else:
             first = _title_tier(answer)
         return answer, _ranked(found, first, limit)
