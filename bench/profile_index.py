@@ -3,9 +3,10 @@
     .venv/bin/python bench/profile_index.py FILE [--limit N]
 
 Reads the articles, then times in CPU seconds what a worker does with them:
-normalisation, the exact tokens, jieba, `SegmentBuilder.add` (inverting the
-tokens, stored fields, columns) and `SegmentBuilder.finish` (writing the
-postings and the compound file). The garbage collector is off, as in the
+normalisation, jieba and entity extraction (`text.document.build_document`),
+the exact tokens, `SegmentBuilder.add` (inverting the tokens, stored fields,
+columns) and `SegmentBuilder.finish` (writing the postings and the compound
+file). The garbage collector is off, as in the
 import workers. Figures: bench/README.md, "Indexing at scale".
 """
 
@@ -28,7 +29,8 @@ from search.backends.whoosh.segments import SegmentBuilder
 from search.config import Settings
 from search.ingest.jsonl import read_jsonl
 from search.models import Article
-from search.text import analysis
+from search.text import analysed, analysis
+from search.text.document import build_document
 
 SECONDS: defaultdict[str, float] = defaultdict(float)
 
@@ -58,9 +60,10 @@ def main() -> None:
     lines = itertools.islice(read_jsonl(args.file), args.limit)
     articles = [item for line in lines if isinstance(item := getattr(line, "item", None), Article)]
     SECONDS["read + parse JSONL"] = time.process_time() - started
-    schema.normalize = timed("normalize", schema.normalize)
+    analysed.normalize = timed("normalize", analysed.normalize)
+    analysed.cut = timed("jieba words", analysed.cut)
+    analysed.extract = timed("entities", analysed.extract)
     schema.exact_tokens = timed("exact tokens", schema.exact_tokens)
-    schema.word_tokens = timed("jieba words", schema.word_tokens)
 
     with tempfile.TemporaryDirectory() as folder:
         storage = FileStorage(folder)
@@ -68,7 +71,7 @@ def main() -> None:
         builder = SegmentBuilder(storage, ix.schema, schema.codec())
         documents = 0
         for article in articles:
-            docs = schema.article_documents(article)
+            docs = schema.article_documents(build_document(article))
             started = time.process_time()
             for doc in docs:
                 builder.add(doc)

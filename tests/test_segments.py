@@ -16,6 +16,7 @@ from search.backends.whoosh.schema import INLINE_LIMIT, article_documents, build
 from search.backends.whoosh.segments import SegmentBuilder, merge
 from search.ingest.jsonl import read_jsonl
 from search.models import Article
+from search.text.document import build_document
 
 LENGTH_FIELDS = ("exact", "words", "ptitle", "pauthor", "psection")
 COLUMNS = ("article_id", "date", "section_key", "author_key")
@@ -26,7 +27,7 @@ def _groups(count: int) -> list[list[dict[str, Any]]]:
     settings_for(Path("unused"))  # configures jieba's cache dir
     lines = read_jsonl(CORPUS_DIR / "pd1998.jsonl")
     articles = (item for line in lines if isinstance(item := getattr(line, "item", None), Article))
-    return [article_documents(a) for a in itertools.islice(articles, count)]
+    return [article_documents(build_document(a)) for a in itertools.islice(articles, count)]
 
 
 def _codec() -> whoosh3.W3Codec:

@@ -2,9 +2,10 @@
 
 A unit is what a hit can show: the title unit (kicker, title and subtitle,
 `TITLE_UNIT`) and each paragraph. Each unit is normalised and cut by jieba
-once here; the engines index those pieces (`words`) and `entities.extract`
-reads the same pieces, so finding who and where an article names costs no
-second pass of jieba over the text (jieba is most of an import's time).
+once here; the engines index those pieces (`words`, through the document
+`document.py` builds for both) and `entities.extract` reads the same pieces,
+so finding who and where an article names costs no second pass of jieba over
+the text (jieba is most of an import's time).
 """
 
 from __future__ import annotations

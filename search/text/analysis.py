@@ -126,9 +126,9 @@ def words(pieces: Sequence[str]) -> list[str]:
     return [w for w in pieces if w.strip()]
 
 
-def word_tokens(pieces: Sequence[str]) -> Tokens:
-    """jieba words at ordinal positions, spaces left out."""
-    return [(words(pieces), 0)]
+def word_tokens(unit_words: Sequence[str]) -> Tokens:
+    """jieba words (spaces already left out, `words`) at ordinal positions."""
+    return [(list(unit_words), 0)]
 
 
 _user_dict: Path | None = None

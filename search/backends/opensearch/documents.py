@@ -1,10 +1,11 @@
-"""Article -> bulk actions: the parent document and one child per unit, with stable ids.
+"""An article's engine-neutral document -> bulk actions: the parent and one child per unit.
 
 Runs in the import's worker processes (jieba is the slow part), so the
 sources are serialised to JSON there: opensearch-py's bulk helper sends a
-string `_source` as it is. The fields are those of `schema.article_documents`
-(the Whoosh engine), built from the same `analysis` functions, so both
-engines index the same strings.
+string `_source` as it is. What the documents hold is decided once for both
+engines (`text.document.build_document`: normalised strings, jieba's words,
+the names kept as keys), so both index the same strings; this module only
+lays it out as the mapping's fields (mapping.py) and ids.
 
 Document ids are the article id (parent) and `<article id>\\x1f<unit>`
 (children): re-sending an article overwrites its documents instead of adding
@@ -18,15 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from search.backends.hits import stored_article
 from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, UNIT
 from search.limits import QUERY_CHARS
-from search.models import TITLE_UNIT, Article
-from search.text import analysed
-from search.text.analysis import normalize, squeeze, words
+from search.models import Article
+from search.text.document import ArticleDocument, UnitDocument, build_document
 
 _SEPARATOR = "\x1f"
 _ID_BYTES = 256
@@ -40,54 +39,46 @@ def base_id(article_id: str) -> str:
     return _SEPARATOR + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
 
 
-def _words(pieces: Sequence[str]) -> list[str]:
+def _words(unit: UnitDocument) -> list[str]:
     """Distinct jieba words of a unit (a keyword field counts each once anyway).
 
     A word longer than a query can be never equals one, and would only risk
     Lucene's term-size limit.
     """
-    return list(dict.fromkeys(w for w in words(pieces) if len(w) <= QUERY_CHARS))
+    return list(dict.fromkeys(w for w in unit.words if len(w) <= QUERY_CHARS))
 
 
-def actions(article: Article, index: str) -> list[dict[str, Any]]:
+def actions(document: ArticleDocument, index: str) -> list[dict[str, Any]]:
     """The bulk `index` actions of one article: its parent first, then its units."""
-    found = analysed.analyse(article)
-    article = found.article
+    article = document.article
     base = base_id(article.id)
     common: dict[str, Any] = {"article_id": article.id, "origin": article.origin}
-    if article.date:
-        common["date"] = article.date.isoformat()
-    squeezed_parts = [squeeze(t) for t in found.title_parts]
+    if document.date:
+        common["date"] = document.date
+    title = list(document.title)
     parent: dict[str, Any] = {
         **common,
         JOIN: ARTICLE,
         "article": stored_article(article),
-        "ptitle": squeezed_parts,
-        "title_parts": squeezed_parts,
-        "pauthor": [squeeze(normalize(a)) for a in article.authors],
+        "ptitle": title,
+        "title_parts": title,
+        "pauthor": list(document.authors),
     }
-    parent["paper_key"] = article.issue_paper
+    parent["paper_key"] = document.paper_key
     if article.imported:
         parent["imported"] = article.imported
-    if article.section:
-        parent["section_key"] = article.section
-        parent["psection"] = [squeeze(normalize(article.section))]
-    # Whoosh keeps authors comma-joined in one column (commas become spaces),
-    # and its facets and filters see those names: the same names here.
-    names = [a.replace(",", " ") for a in article.authors]
-    if any(names):
-        parent["authors"] = [n for n in names if n]
-    for kind, field in ENTITY_FIELDS.items():
-        mentioned = [m.name.replace(",", " ") for m in article.mentions if m.kind == kind]
-        if mentioned:
-            parent[field] = mentioned
+    if document.section_key is not None:
+        parent["section_key"] = document.section_key
+        parent["psection"] = [document.section]
+    if any(document.author_keys):
+        parent["authors"] = [k for k in document.author_keys if k]
+    for kind, names in document.mentioned:
+        parent[ENTITY_FIELDS[kind]] = list(names)
     docs = [(base, parent)]
     child = {**common, JOIN: {"name": UNIT, "parent": base}}
-    for unit in found.units:
-        exact: str | list[str] = (
-            squeezed_parts if unit.number == TITLE_UNIT else squeeze(unit.parts[0])
-        )
-        source = {"unit": unit.number, "exact": exact, "words": _words(unit.pieces)}
+    for unit in document.units:
+        exact: str | list[str] = title if unit.is_title else unit.exact[0]
+        source = {"unit": unit.number, "exact": exact, "words": _words(unit)}
         docs.append((f"{base}{_SEPARATOR}{unit.number}", {**child, **source}))
     return [
         {
@@ -102,4 +93,4 @@ def actions(article: Article, index: str) -> list[dict[str, Any]]:
 
 def analyse(articles: list[Article], index: str) -> list[dict[str, Any]]:
     """Actions of a batch of articles: the task of one worker process."""
-    return [action for article in articles for action in actions(article, index)]
+    return [action for article in articles for action in actions(build_document(article), index)]

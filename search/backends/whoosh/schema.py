@@ -1,4 +1,4 @@
-"""The Whoosh schema, and Article -> index documents.
+"""The Whoosh schema, and an article's engine-neutral document -> Whoosh documents.
 
 An article is a Whoosh *group*: one parent document (kind=article) carrying
 the metadata, the stored article and exact fields for its title, authors and
@@ -9,9 +9,13 @@ is the last parent before it (`matching.py` lifts unit matches to articles
 with it), so "each term anywhere in the article" and "all terms in one
 paragraph" are the same postings, grouped differently.
 
-Postings are built by `analysis` in worker processes and written by
-`segments` (`PreAnalyzed` values are `analysis.Tokens`); Whoosh never runs
-an analyzer, at index or at query time, and highlighting never re-runs jieba.
+What the documents hold is decided once for both engines, by
+`text.document.build_document` (normalised strings, jieba's words, the
+names kept as keys); `article_documents` only lays that out as Whoosh fields:
+exact strings as `analysis.Tokens` runs, names comma-joined into keyword
+columns. Both run in the import's worker processes; the postings are written
+by `segments` (`PreAnalyzed` values are `analysis.Tokens`), so Whoosh never
+runs an analyzer, at index or at query time, and highlighting never re-runs jieba.
 """
 
 from __future__ import annotations
@@ -25,12 +29,12 @@ from whoosh import fields, formats
 from whoosh.codec import whoosh3
 
 from search.backends.hits import stored_article
-from search.models import TITLE_UNIT, Article, Mention
-from search.text.analysed import analyse
-from search.text.analysis import Tokens, exact_tokens, normalize, word_tokens
+from search.text.analysis import Tokens, exact_tokens, word_tokens
+from search.text.document import ArticleDocument
 
 KIND_ARTICLE, KIND_TITLE, KIND_PARAGRAPH = "article", "title", "paragraph"
-# Parent columns of the names an article mentions, comma-joined like `author_key`.
+# Parent columns of the names an article mentions (`document.name_key`s), comma-joined
+# like `author_key`.
 ENTITY_COLUMNS = {"person": "person_key", "place": "place_key", "org": "org_key"}
 
 INLINE_LIMIT = 8
@@ -127,53 +131,37 @@ def _names_column() -> fields.KEYWORD:
     return fields.KEYWORD(commas=True, lowercase=False, sortable=True)
 
 
-def _joined(names: list[str]) -> str:
-    """Names as one comma-joined column value (a comma inside a name becomes a space)."""
-    return ",".join(n.replace(",", " ") for n in names)
-
-
-def mention_columns(mentions: tuple[Mention, ...]) -> dict[str, str]:
-    """The parent's entity columns: each kind's names, comma-joined."""
-    columns = {}
-    for kind, column in ENTITY_COLUMNS.items():
-        names = [m.name for m in mentions if m.kind == kind]
-        if names:
-            columns[column] = _joined(names)
-    return columns
-
-
-def article_documents(article: Article) -> list[dict[str, Any]]:
+def article_documents(document: ArticleDocument) -> list[dict[str, Any]]:
     """The parent document and its unit documents, in the order they are indexed."""
-    analysed = analyse(article)
-    article = analysed.article
+    article = document.article
     common = {"article_id": article.id, "origin": article.origin}
-    if article.date:
-        common["date"] = article.date.isoformat()
+    if document.date:
+        common["date"] = document.date
     parent: dict[str, Any] = {
         **common,
         "kind": KIND_ARTICLE,
         "article": stored_article(article),
-        "ptitle": exact_tokens(analysed.title_parts),
-        "pauthor": exact_tokens(normalize(a) for a in article.authors),
-        "psection": exact_tokens([normalize(article.section or "")]),
-        **mention_columns(article.mentions),
+        "ptitle": exact_tokens(document.title),
+        "pauthor": exact_tokens(document.authors),
+        "psection": exact_tokens([document.section or ""]),
+        **{ENTITY_COLUMNS[kind]: ",".join(names) for kind, names in document.mentioned},
     }
-    if article.section:
-        parent["section_key"] = article.section
+    if document.section_key is not None:
+        parent["section_key"] = document.section_key
     if article.imported:
         parent["imported"] = article.imported
-    parent["paper_key"] = article.issue_paper
-    if article.authors:
-        parent["author_key"] = _joined(list(article.authors))
+    parent["paper_key"] = document.paper_key
+    if document.author_keys:
+        parent["author_key"] = ",".join(document.author_keys)
     docs = [parent]
-    for unit in analysed.units:
+    for unit in document.units:
         docs.append(
             {
                 **common,
-                "kind": KIND_TITLE if unit.number == TITLE_UNIT else KIND_PARAGRAPH,
+                "kind": KIND_TITLE if unit.is_title else KIND_PARAGRAPH,
                 "unit": unit.number,
-                "exact": exact_tokens(unit.parts),
-                "words": word_tokens(unit.pieces),
+                "exact": exact_tokens(unit.exact),
+                "words": word_tokens(unit.words),
             }
         )
     return docs

@@ -1,11 +1,13 @@
 """The import's worker pool: processes that analyse articles and write segments of their own.
 
-Analysis (jieba) and writing postings are both pure Python, so one process
-would leave the other core idle. Each worker builds its segments with a
-`SegmentBuilder`, takes no lock (the parent holds it) and hands back the
-segments it wrote; the parent commits them all in one TOC. Articles are
-batched whole, so a parent document and its units always land in the same
-segment, as groups must.
+Analysis (jieba, in `text.document.build_document`) and writing postings
+are both pure Python, so one process would leave the other core idle. Each
+worker turns an article into its engine-neutral document and that into
+Whoosh documents (`schema.article_documents`) itself, so only articles cross
+the queue. It builds its segments with a `SegmentBuilder`, takes no lock
+(the parent holds it) and hands back the segments it wrote; the parent
+commits them all in one TOC. Articles are batched whole, so a parent
+document and its units always land in the same segment, as groups must.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from search.config import Settings
 from search.errors import IndexUnavailable
 from search.models import Article
 from search.text import analysis
+from search.text.document import build_document
 
 # A worker writes its segment when it holds this many tokens (~40 bytes each
 # in memory): ~800 MB a worker, whatever the input size; 5 segments for the corpus.
@@ -96,7 +99,7 @@ def _segment_worker(settings: Settings, segment_tokens: int, jobs: Any, results:
         while (batch := jobs.get()) is not None:
             builder = builder or SegmentBuilder(ix.storage, ix.schema, codec())
             for article in batch:
-                for doc in article_documents(article):
+                for doc in article_documents(build_document(article)):
                     builder.add(doc)
             if builder.tokens >= segment_tokens:
                 written.append(builder.finish())
