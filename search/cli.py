@@ -28,6 +28,7 @@ from search.limits import PAGE, PAGE_SIZE
 from search.models import IndexReport
 from search.newsroom import browse, trends
 from search.newsroom.citations import CITATION_FORMATS, CitationFormat, Reference, citation
+from search.newsroom.hints import search_with_hints
 from search.newsroom.related import related
 from search.newsroom.trends import TREND_BY
 from search.output import terminal
@@ -269,12 +270,12 @@ def search_command(
         with_facets,
         alias_table(settings.aliases_file),
     )
-    result = archive.search(request)
+    result, hints = search_with_hints(archive, request)
     if as_json:
-        click.echo(json.dumps(to_json(result, request), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_json(result, request, hints), ensure_ascii=False, indent=2))
     else:
         color = not no_color and sys.stdout.isatty()
-        text = terminal.search_result(result, group, color, explain(request))
+        text = terminal.search_result(result, group, color, explain(request), hints)
         click.echo(text, color=color)
 
 

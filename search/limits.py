@@ -38,6 +38,10 @@ FILTER_CHARS = 200  # an exact section or author filter (a facet value)
 SUGGEST_PREFIX_CHARS = 50
 SUGGESTIONS = 10  # completions returned for a prefix
 FACET_VALUES = 20  # values listed per facet (counts are over all hits)
+FEW_HITS = 5  # at most this many articles: 你是不是要找 is offered
+SUGGESTED = 3  # corrections offered for one query
+TERMS_CORRECTED = 6  # typed terms of one query looked at for corrections
+VOCABULARY_PAGE = 10_000  # words per request when the cluster's vocabulary is read
 SUGGEST_SCAN = 2000  # dictionary words looked at per suggestion request (prefix order)
 EXPORT_ARTICLES = 10_000  # articles in one export
 

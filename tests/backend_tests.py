@@ -29,6 +29,7 @@ from search.ingest.jsonl import Line, read_jsonl
 from search.ingest.pipeline import import_paths
 from search.limits import FACET_VALUES
 from search.models import Article
+from search.newsroom.hints import NO_HINTS, search_with_hints
 from search.newsroom.related import related
 from search.query.aliases import alias_table
 from search.query.request import SearchRequest
@@ -69,6 +70,33 @@ FACETED = [
         "paragraphs": ["港口建设。", "码头。"] if n % 4 else ["港口建设。"],
     }
     for n in range(30)
+]
+# Names and places to misspell: homophone typos and pinyin must lead back to them.
+MISSPELT = [
+    *(
+        {
+            "id": f"zhu{n}",
+            "date": f"1998-03-0{n + 1}",
+            "title": f"朱镕基会见外宾{n}",
+            "paragraphs": [
+                f"国务院总理朱镕基今天在北京会见了来访的客人{n}。",
+                "双方就金融改革交换了意见。",
+            ],
+        }
+        for n in range(3)
+    ),
+    {
+        "id": "jiang",
+        "date": "1998-01-01",
+        "title": "江泽民发表新年讲话",
+        "paragraphs": ["国家主席江泽民发表新年讲话。"],
+    },
+    {
+        "id": "xiongan",
+        "date": "2017-04-01",
+        "title": "雄安新区设立",
+        "paragraphs": ["中共中央、国务院决定设立河北雄安新区。", "雄安新区规划建设。"],
+    },
 ]
 
 
@@ -142,6 +170,11 @@ class BackendTests:
     @classmethod
     def dated(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> SearchFn:
         return engine.search(_archive(engine, tmp_path_factory.mktemp("dated"), DATED))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def misspelt(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> ArchiveReader:
+        return engine.reader(_archive(engine, tmp_path_factory.mktemp("misspelt"), MISSPELT))
 
     @pytest.fixture(scope="class")
     @classmethod
@@ -274,6 +307,42 @@ class BackendTests:
 
     def test_sort_oldest_first_undated_last(self, dated):
         assert ids(dated("港口", sort="oldest")) == ["jan", "mar", "may", "none"]
+
+    # -- 你是不是要找 and why nothing was found ---------------------------------------------
+
+    @pytest.mark.parametrize(
+        ("typed", "meant", "articles"),
+        [
+            ("朱熔基", "朱镕基", 3),  # 熔 for 镕: both read rong
+            ("江泽明", "江泽民", 1),  # -ng for -n
+            ("zhurongji", "朱镕基", 3),  # pinyin
+            ("zhu rong ji", "朱镕基", 3),  # pinyin, one term a syllable
+            ("xionganxinqu", "雄安新区", 1),  # pinyin of two archive words
+            ("朱熔基 金融", "朱镕基 金融", 3),  # the other terms are kept
+        ],
+    )
+    def test_misspelt_names_get_suggestions_from_the_archive(
+        self, misspelt, typed, meant, articles
+    ):
+        request = SearchRequest(typed)
+        result, found = search_with_hints(misspelt, request)
+        assert result.total == 0
+        assert found.suggestions[0].query == meant
+        assert found.suggestions[0].articles == articles
+
+    def test_a_query_that_finds_enough_gets_no_suggestion(self, misspelt):
+        result, found = search_with_hints(misspelt, SearchRequest("朱镕基"))
+        assert result.total == 3 and found == NO_HINTS
+
+    def test_zero_hits_say_which_term_is_not_in_the_archive(self, misspelt):
+        _, found = search_with_hints(misspelt, SearchRequest("朱熔基 金融"))
+        assert found.not_found == ("“朱熔基”在档案中没有出现",)
+
+    def test_zero_hits_say_which_part_to_drop_when_each_finds_something(self, misspelt):
+        request = SearchRequest("江泽民 date:1998-03", section=None)
+        _, found = search_with_hints(misspelt, request)
+        assert found.not_found[0] == "每一部分单独都有结果，但没有文章同时满足全部条件"
+        assert "去掉「日期 1998-03-01 至 1998-03-31」有 1 篇" in found.not_found
 
     @pytest.mark.parametrize(
         "query", ["港口 OR 码头", "(港口 新闻) OR 码头", "港口 OR (码头 新闻)"]

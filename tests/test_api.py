@@ -309,3 +309,31 @@ def test_oldest_and_newest_first_on_the_api_the_cli_and_the_page(runner, tmp_pat
         assert f'<option value="{sort}" selected>' in page
         at = [page.index(f'href="/a/{i}?') for i in order]
         assert at == sorted(at)
+
+
+def test_a_misspelt_name_gets_suggestions_on_the_api_the_cli_and_the_page(
+    runner, client, seed_index
+):
+    """郑好荣 (荣 for 融) and its pinyin find nothing; each face says so and offers 郑好融."""
+    for typed in ("郑好荣", "zhenghaorong", "zheng hao rong"):
+        api = client.get("/api/search", query_string={"q": typed}).get_json()
+        assert api["total"] == 0
+        assert api["suggestions"][0] == {
+            "query": "郑好融",
+            "typed": typed.replace(" ", ""),
+            "word": "郑好融",
+            "articles": 1,
+        }
+        out = runner.invoke(cli, ["--index", str(seed_index), "search", typed, "--json"])
+        assert json.loads(out.output)["suggestions"] == api["suggestions"]
+    assert api["not_found"][0] == "“zheng”在档案中没有出现"
+    out = runner.invoke(cli, ["--index", str(seed_index), "search", "郑好荣"])
+    assert "“郑好荣”在档案中没有出现\n你是不是要找：郑好融（1 篇）" in out.output
+    page = client.get("/", query_string={"q": "郑好荣"}).get_data(as_text=True)
+    assert '<p class="not-found">“郑好荣”在档案中没有出现</p>' in page
+    assert 'href="/?q=%E9%83%91%E5%A5%BD%E8%9E%8D">郑好融</a>' in page
+
+
+def test_found_searches_carry_empty_suggestions(client):
+    api = client.get("/api/search", query_string={"q": "郑好融"}).get_json()
+    assert api["suggestions"] == [] and api["not_found"] == []

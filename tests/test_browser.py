@@ -87,6 +87,24 @@ def test_search_page_highlights_and_opens_the_article(browser, server):
     browser.save_screenshot(str(SHOTS / "article.png"))
 
 
+def test_a_misspelt_name_offers_the_archive_spelling_as_a_link(browser, server):
+    """郑好荣 (荣 for 融, both rong) finds nothing; the page says so and links 郑好融."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("郑好荣")
+    box.submit()
+    assert browser.find_elements(By.CSS_SELECTOR, "li.hit") == []
+    assert browser.find_element(By.CSS_SELECTOR, ".not-found").text == "“郑好荣”在档案中没有出现"
+    link = browser.find_element(By.CSS_SELECTOR, ".did-you-mean a")
+    assert link.text == "郑好融"
+    browser.save_screenshot(str(SHOTS / "did-you-mean.png"))
+    link.click()
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == "郑好融"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "li.hit")) == 1
+
+
 def test_embedded_box_on_another_origin(browser, server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions

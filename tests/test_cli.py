@@ -46,6 +46,7 @@ def test_search_json_shape(runner, seed_index):
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     keys = {"query", "total", "page", "page_size", "took_ms", "hits", "explain", "facets"}
+    keys |= {"suggestions", "not_found"}
     assert set(data) == keys and data["facets"] is None  # the API's keys; counted with --facets
     assert (data["query"], data["total"], data["page"], data["page_size"]) == ("郑好融", 1, 1, 10)
     assert data["explain"] == "包含“郑好融”"

@@ -74,6 +74,13 @@ class ArchiveReader(Protocol):
         """(units in the archive, how many units hold each jieba word): IDF for 相关报道."""
         ...
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every distinct indexed jieba word (the `words` field) and every person, place
+        and organisation name: what 你是不是要找 draws its suggestions from
+        (newsroom/corrections.py). It reads the whole term dictionary (seconds on a large
+        archive), so callers keep it per `updated()`."""
+        ...
+
     def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
         """Completions for a typed prefix: author names first, then frequent words."""
         ...

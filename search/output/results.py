@@ -6,12 +6,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from typing import Any
 
 from search.backends.hits import stored_article
 from search.ingest.pages import ParsedPage
 from search.models import Article, DayCount, Facets, Hit, IndexStats, SearchResult
 from search.newsroom.browse import Issue, PaperCoverage, Period, period_counts
+from search.newsroom.hints import NO_HINTS, Hints
 from search.newsroom.related import Related
 from search.newsroom.trends import Trend, TrendPoint
 from search.query.explain import explain
@@ -35,10 +37,13 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
     }
 
 
-def to_json(result: SearchResult, request: SearchRequest) -> dict[str, Any]:
+def to_json(
+    result: SearchResult, request: SearchRequest, hints: Hints = NO_HINTS
+) -> dict[str, Any]:
     """The one shape of a search's answer: `baoku search --json`, /api/search and the
     search page all call this, so they name the same things with the same keys. `facets`
-    is null when they were not counted (the CLI without --facets)."""
+    is null when they were not counted (the CLI without --facets); `suggestions` and
+    `not_found` are empty unless the search found at most `limits.FEW_HITS` articles."""
     return {
         "query": result.query,
         "total": result.total,
@@ -48,6 +53,8 @@ def to_json(result: SearchResult, request: SearchRequest) -> dict[str, Any]:
         "explain": explain(request),
         "hits": [hit_to_json(h) for h in result.hits],
         "facets": None if result.facets is None else facets_to_json(result.facets),
+        "suggestions": [asdict(s) for s in hints.suggestions],
+        "not_found": list(hints.not_found),
     }
 
 

@@ -13,6 +13,7 @@ import click
 from search.ingest.pages import ParsedPage
 from search.models import ENTITY_KINDS, Article, Facets, Hit, SearchResult, Snippet
 from search.newsroom.browse import Issue, PaperCoverage, page_label, weekday
+from search.newsroom.hints import NO_HINTS, Hints
 from search.newsroom.trends import Trend
 from search.text.snippets import mark_all, render
 
@@ -26,12 +27,18 @@ def _styles(color: bool) -> tuple[Style, Style]:
     return (lambda s: click.style(s, bold=True)), (lambda s: click.style(s, fg="red", bold=True))
 
 
-def search_result(result: SearchResult, group: str, color: bool, explanation: str = "") -> str:
+def search_result(
+    result: SearchResult, group: str, color: bool, explanation: str = "", hints: Hints = NO_HINTS
+) -> str:
     unit = "articles" if group == "article" else "paragraphs"
     first = (result.page - 1) * result.page_size
     lines = [f"{result.total} {unit} for {result.query} ({result.took_ms:.1f} ms)"]
     if explanation:
         lines.append(explanation)
+    lines += hints.not_found
+    if hints.suggestions:
+        offered = (f"{s.query}（{s.articles} 篇）" for s in hints.suggestions)
+        lines.append("你是不是要找：" + " · ".join(offered))
     for rank, hit in enumerate(result.hits, first + 1):
         lines += ["", _hit(rank, hit, color)]
     shown = first + len(result.hits)

@@ -31,6 +31,7 @@ from search.newsroom.citations import (
     citation,
     citation_lines,
 )
+from search.newsroom.hints import search_with_hints
 from search.newsroom.related import related
 from search.output.results import (
     EXPORT_FORMATS,
@@ -84,7 +85,8 @@ def search_request(size: int | None = None) -> SearchRequest:
 @api.get("/search")
 def search() -> ResponseReturnValue:
     wanted = search_request()
-    return jsonify(to_json(archive().search(wanted), wanted))
+    result, hints = search_with_hints(archive(), wanted)
+    return jsonify(to_json(result, wanted, hints))
 
 
 @api.get("/export")

@@ -22,6 +22,7 @@ from search.limits import FEED_ENTRIES, PAGE_SIZE
 from search.models import ENTITY_KINDS
 from search.newsroom.citations import Reference, gbt7714
 from search.newsroom.feed import MEDIA_TYPE, atom, etag
+from search.newsroom.hints import search_with_hints
 from search.newsroom.related import related
 from search.output.results import article_to_json, to_json
 from search.query import language as ql
@@ -80,8 +81,8 @@ def search_page() -> ResponseReturnValue:
     result = None
     if form["q"].strip():
         wanted = search_request(size=PAGE_SIZE.default)
-        found = archive().search(wanted)
-        result = to_json(found, wanted)
+        found, hints = search_with_hints(archive(), wanted)
+        result = to_json(found, wanted, hints)
         result["timeline"] = timeline_svg(found.facets.months if found.facets else ())
         filled = {k: v for k, v in form.items() if v}
         result["chips"] = chips(wanted, filled)

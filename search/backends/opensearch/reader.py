@@ -20,11 +20,11 @@ from typing import Any
 
 from search.backends.hits import article_from_stored, best_unit, build_hit, shown_paragraphs
 from search.backends.opensearch.client import Cluster
-from search.backends.opensearch.mapping import ARTICLE, JOIN, UNIT
+from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, UNIT
 from search.backends.opensearch.store import OpenSearchStore
 from search.backends.opensearch.translate import Translation, has_parent
 from search.errors import ArticleNotFound, BaokuError, IndexUnavailable
-from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS
+from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS, VOCABULARY_PAGE
 from search.models import Article, DayCount, Hit, IndexStats, SearchResult
 from search.query.request import SearchRequest
 from search.text.analysis import normalize, squeeze
@@ -218,6 +218,24 @@ class OpenSearchReader:
         if not raw:
             raise ArticleNotFound(f"no article with id {article_id!r}")
         return article_from_stored(raw[0]["_source"]["article"])
+
+    def vocabulary(self) -> frozenset[str]:
+        """The units' words and the articles' entity names, paged through one composite
+        aggregation per field (a terms aggregation of them all is one huge response)."""
+        found: set[str] = set()
+        for field in ("words", *ENTITY_FIELDS.values()):
+            page: dict[str, Any] = {
+                "size": VOCABULARY_PAGE,
+                "sources": [{"t": {"terms": {"field": field}}}],
+            }
+            while True:
+                terms = self._search({"size": 0, "aggs": {"terms": {"composite": page}}})
+                buckets = terms["aggregations"]["terms"]["buckets"]
+                found.update(b["key"]["t"] for b in buckets)
+                if len(buckets) < VOCABULARY_PAGE:
+                    break
+                page["after"] = terms["aggregations"]["terms"]["after_key"]
+        return frozenset(found)
 
     def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
         """Author names first (at most half), then frequent words, as the Whoosh engine:

@@ -204,6 +204,11 @@ class IndexView:
         """Documents holding `term` over every segment (deleted ones until a merge)."""
         return sum(segment.doc_frequency(field, term) for segment, _ in self.segments)
 
+    def lexicon(self, field: str) -> set[str]:
+        """Every term of `field` (the term dictionary's keys only, no postings)."""
+        terms = self._searcher.reader().lexicon(field)
+        return {t.decode() if isinstance(t, bytes) else t for t in terms}
+
     def frequent_terms(self, field: str, prefix: str, scan: int) -> list[tuple[int, str]]:
         """(document frequency, term) of at most `scan` terms of `field` starting with `prefix`."""
         reader = self._searcher.reader()

@@ -25,6 +25,7 @@ from search.config import Settings
 from search.errors import ArticleNotFound
 from search.limits import DAY_ARTICLES, FACET_VALUES, SUGGEST_SCAN, SUGGESTIONS
 from search.models import (
+    ENTITY_KINDS,
     Article,
     Counts,
     DayCount,
@@ -270,6 +271,11 @@ class WhooshReader:
         words = _by_frequency(view, "words", key, lambda w: len(w) > len(key) and not w.isdigit())
         # Names first (a journalist types a colleague or a source), but never all ten.
         return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
+
+    def vocabulary(self) -> frozenset[str]:
+        snap = self.snapshot()
+        names = (name for kind in ENTITY_KINDS for name in snap.mentions(kind).names)
+        return frozenset(snap.view.lexicon("words")).union(names)
 
     def word_frequencies(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         snap = self.snapshot()
