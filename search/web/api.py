@@ -19,8 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from search.backends import ArchiveReader, backend_for
 from search.config import Settings
-from search.errors import BadParameter
-from search.limits import EXPORT_ARTICLES, SUGGEST_PREFIX_CHARS
+from search.limits import EXPORT_ARTICLES
 from search.models import Hit
 from search.newsroom import browse, trends
 from search.newsroom.citations import (
@@ -34,7 +33,6 @@ from search.newsroom.citations import (
 from search.newsroom.hints import search_with_hints
 from search.newsroom.related import related
 from search.output.results import (
-    EXPORT_FORMATS,
     TREND_FIELDS,
     article_to_json,
     csv_lines,
@@ -52,6 +50,15 @@ from search.query import params
 from search.query.aliases import AliasTable, alias_table
 from search.query.language import highlight_texts
 from search.query.request import SearchRequest
+from search.web.endpoints import (
+    CITATION,
+    DATES_BY,
+    EXPORT_FORMAT,
+    MARKED_QUERY,
+    PAPER,
+    SUGGEST_PREFIX,
+    TREND_FORMAT,
+)
 from search.web.openapi import openapi_spec
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -93,7 +100,7 @@ def search() -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     """Every matching article (up to EXPORT_ARTICLES), streamed as CSV, JSONL, RIS or
     CSL-JSON."""
-    kind = params.choice(request.args.get("format"), EXPORT_FORMATS, "format")
+    kind = EXPORT_FORMAT.read(request.args)
     search = replace(search_request(), group="article", page=1, size=1, facets=False)
     hits = archive().export(search, EXPORT_ARTICLES)  # errors surface here, before streaming
 
@@ -103,7 +110,7 @@ def export() -> ResponseReturnValue:
 
     if kind in CITATION_FORMATS:
         refs = ((Reference.of(hit), link) for hit, link in linked())
-        lines = citation_lines(kind, refs)  # type: ignore[arg-type]
+        lines = citation_lines(kind, refs)
         mimetype, suffix = MEDIA_TYPES[kind], SUFFIXES[kind]
     else:
         rows = (export_row(hit, link) for hit, link in linked())
@@ -123,12 +130,11 @@ def permalink(article_id: str, query: str = "") -> str:
 @api.get("/articles/<article_id>")
 def article(article_id: str) -> ResponseReturnValue:
     """The article as JSON, or its citation (`format=gbt7714|ris|csl`) as a download."""
-    kind = request.args.get("format")
+    kind = CITATION.read(request.args)
     found = archive().article(article_id)
-    if not kind:
+    if kind is None:
         return jsonify(article_to_json(found, query_needles()))
-    kind = params.choice(kind, CITATION_FORMATS, "format")
-    body = citation(Reference.of(found), kind, permalink(article_id))  # type: ignore[arg-type]
+    body = citation(Reference.of(found), kind, permalink(article_id))
     response = Response(body, mimetype=MEDIA_TYPES[kind])
     name = f"{article_id}.{SUFFIXES[kind]}"
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
@@ -145,16 +151,15 @@ def related_articles(article_id: str) -> ResponseReturnValue:
 @api.get("/dates")
 def dates() -> ResponseReturnValue:
     """Articles per day, month or year (`by`), for one paper or all, and each paper's span."""
-    by = params.choice(request.args.get("by"), ("month", "day", "year"), "by")
-    paper = params.filter_value(request.args.get("paper"), "paper")
+    by, paper = DATES_BY.read(request.args), PAPER.read(request.args)
     calendar = browse.of_paper(archive().calendar(), paper)
-    return jsonify(dates_to_json(calendar, browse.coverage(calendar), by, paper))  # type: ignore[arg-type]
+    return jsonify(dates_to_json(calendar, browse.coverage(calendar), by, paper))
 
 
 @api.get("/trend")
 def trend() -> ResponseReturnValue:
     """Each query's matching articles per month or year and their share (`format=csv`)."""
-    kind = params.choice(request.args.get("format"), ("json", "csv"), "format")
+    kind = TREND_FORMAT.read(request.args)
     found = trends.trend(
         archive(), *trends.trend_params(request.args.getlist("q"), request.args, aliases())
     )
@@ -169,21 +174,19 @@ def trend() -> ResponseReturnValue:
 @api.get("/issues/<day>")
 def issue(day: str) -> ResponseReturnValue:
     """One day's papers, pages (in order) and articles (in page order)."""
-    paper = params.filter_value(request.args.get("paper"), "paper")
+    paper = PAPER.read(request.args)
     when = browse.parse_day(day)
     return jsonify(issue_to_json(browse.read_issue(archive(), when, paper)))
 
 
 def query_needles() -> list[str]:
     """The strings to mark for ?q= (an article view's highlights); none without q."""
-    return highlight_texts(request.args.get("q", ""))
+    return highlight_texts(MARKED_QUERY.read(request.args))
 
 
 @api.get("/suggest")
 def suggest() -> ResponseReturnValue:
-    prefix = request.args.get("q", "")
-    if len(prefix) > SUGGEST_PREFIX_CHARS:
-        raise BadParameter(f"a suggestion prefix is at most {SUGGEST_PREFIX_CHARS} characters")
+    prefix = SUGGEST_PREFIX.read(request.args)
     return jsonify({"query": prefix, "suggestions": archive().suggest(prefix)})
 
 

@@ -1,189 +1,401 @@
-"""The OpenAPI 3 description of /api/*, served at /api/openapi.json (validated in tests)."""
+"""The OpenAPI 3 description of /api/*, served at /api/openapi.json (fuzzed in tests).
+
+Generated, not written out: each route's parameters are the table the route
+reads (web/endpoints.py, query/params.py), with the limits and choices it
+checks; the response shapes name the keys of the JSON builders' own field
+tuples (output/results.py) where the builders have one. What is left here is
+what only a reader needs: the summaries and the types of the answers' keys.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, get_args
 
 from search import __version__
-from search.limits import (
-    DEEPEST_HIT,
-    EXPORT_ARTICLES,
-    FILTER_CHARS,
-    PAGE,
-    PAGE_SIZE,
-    QUERY_CHARS,
-    SUGGEST_PREFIX_CHARS,
-    SUGGESTIONS,
-    TREND_QUERIES,
-    Limit,
-)
-from search.models import ENTITY_KINDS
+from search.limits import EXPORT_ARTICLES, SUGGESTIONS, TREND_QUERIES
+from search.models import ENTITY_KINDS, Facets, ParagraphKind
+from search.newsroom.browse import PERIODS
 from search.newsroom.citations import CITATION_FORMATS, MEDIA_TYPES
 from search.newsroom.trends import TREND_BY
-from search.output.results import EXPORT_FORMATS
-from search.query.params import GROUPS, SORTS
+from search.output.results import BRIEF_FIELDS, EXPORT_FIELDS, TREND_FIELDS
+from search.query.params import Param
+from search.web.endpoints import QUERY_PARAMS
+
+Schema = dict[str, Any]
+
+_STRING: Schema = {"type": "string"}
+_NULLABLE_STRING: Schema = {"type": "string", "nullable": True}
+_INTEGER: Schema = {"type": "integer"}
+_NUMBER: Schema = {"type": "number"}
+_BOOLEAN: Schema = {"type": "boolean"}
+# The form `language.parse_date` reads; a path's day (an issue) is a whole date.
+_DAY_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
+_PATH_SCHEMAS = {"day": {"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"}}
 
 
-def _param(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
-    """A query parameter; an optional one may be sent empty (`size=`), meaning absent:
-    the search form submits its empty fields."""
-    parameter = {
-        "name": name,
-        "in": "query",
-        "required": required,
-        "description": description,
-        "schema": schema,
-    }
-    return parameter if required else {**parameter, "allowEmptyValue": True}
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-_ERROR = {
-    "description": "Error",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
-
-
-def _integer(limit: Limit) -> dict[str, Any]:
-    return {
-        "type": "integer",
-        "minimum": limit.low,
-        "maximum": limit.high,
-        "default": limit.default,
-    }
-
-
-_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
-_FILTER = {"type": "string", "maxLength": FILTER_CHARS}
-_SEARCH_PARAMS = [
-    _param(
-        "q",
-        'Query: terms (AND), "phrase", "a b"~N, OR, NOT/-x, ( ), title: author: section: '
-        "date: person: place: org:",
-        {"type": "string", "maxLength": QUERY_CHARS},
-        True,
-    ),
-    _param("page", "Page number", _integer(PAGE)),
-    _param("size", f"Hits per page (page × size ≤ {DEEPEST_HIT})", _integer(PAGE_SIZE)),
-    _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", _DATE),
-    _param("to", "Latest date: YYYY, YYYY-MM (its last day) or YYYY-MM-DD", _DATE),
-    _param(
-        "section", "Exact section (a facet value)", {"type": "string", "maxLength": FILTER_CHARS}
-    ),
-    _param("author", "Exact author (a facet value)", _FILTER),
-    *(
-        _param(kind, f"Articles mentioning this {noun} (a facet value; aliases too)", _FILTER)
-        for kind, noun in (("person", "person"), ("place", "place"), ("org", "organisation"))
-    ),
-    _param(
-        "imported_since",
-        "Only articles imported at or after this time (ISO 8601; local time without a zone)",
-        {"type": "string", "maxLength": 40},
-    ),
-    _param("sort", "Order", {"type": "string", "enum": list(SORTS)}),
-    _param(
-        "group", "One hit per article or per paragraph", {"type": "string", "enum": list(GROUPS)}
-    ),
-]
-_COUNT = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["value", "count"],
-        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
-    },
-}
-_NULLABLE_STRING = {"type": "string", "nullable": True}
-_CITATION_CONTENT = {
-    MEDIA_TYPES[kind].split(";")[0]: {
-        "schema": {"type": "array", "items": {"type": "object"}}
-        if kind == "csl"
-        else {"type": "string"}
-    }
-    for kind in CITATION_FORMATS
-}
-_STRING = {"type": "string"}
-_PAPER = _param(
-    "paper", "Only this paper (or JSONL source)", {"type": "string", "maxLength": FILTER_CHARS}
-)
-_INTEGER = {"type": "integer"}
-
-
-def _object(required: tuple[str, ...] = (), **properties: Any) -> dict[str, Any]:
-    found = {"type": "object", "properties": properties}
-    return {**found, "required": list(required)} if required else found
-
-
-def _array(items: dict[str, Any]) -> dict[str, Any]:
+def _array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
+def _object(properties: dict[str, Schema], required: tuple[str, ...] = ()) -> Schema:
+    found: Schema = {"type": "object", "properties": properties}
+    return {**found, "required": list(required)} if required else found
+
+
+def _enum(values: tuple[str, ...]) -> Schema:
+    return {"type": "string", "enum": list(values)}
+
+
+def _value_schema(param: Param) -> Schema:
+    """One value of `param`: the limit, choices or length it is checked against."""
+    if param.kind == "whole":
+        assert param.limit is not None
+        found = {"type": "integer", "minimum": param.limit.low, "maximum": param.limit.high}
+    elif param.kind == "choice":
+        found = _enum(param.choices)
+    elif param.kind == "switch":
+        found = dict(_BOOLEAN)
+    elif param.kind == "day":
+        found = {"type": "string", "pattern": _DAY_PATTERN}
+    else:
+        found = dict(_STRING)
+    if param.max_chars is not None:
+        found["maxLength"] = param.max_chars
+    if param.default not in (None, ""):
+        found["default"] = param.default
+    return found
+
+
+def _parameter(param: Param) -> Schema:
+    """A query parameter; an optional one may be sent empty (`size=`), meaning absent: the
+    search form submits its empty fields."""
+    found: Schema = {
+        "name": param.name,
+        "in": "query",
+        "required": param.required,
+        "description": param.description,
+        "schema": _value_schema(param),
+    }
+    if param.at_most > 1:
+        found["schema"] = {
+            **_array(found["schema"]),
+            "minItems": 1 if param.required else 0,
+            "maxItems": param.at_most,
+        }
+        found.update(style="form", explode=True)
+    return found if param.required else {**found, "allowEmptyValue": True}
+
+
+def _parameters(path: str) -> list[Schema]:
+    """The path's own (`{article_id}`), then the query string's, as the route reads them."""
+    in_path = [
+        {"name": name, "in": "path", "required": True, "schema": _PATH_SCHEMAS.get(name, _STRING)}
+        for name in re.findall(r"\{(\w+)\}", path)
+    ]
+    return [*in_path, *(_parameter(p) for p in QUERY_PARAMS[path])]
+
+
+# The keys of an article as the API gives it (`article_to_json`: the stored article, its
+# paragraphs and mentions); a day's listing shows BRIEF_FIELDS of them.
+_ARTICLE_FIELDS: dict[str, Schema] = {
+    "id": _STRING,
+    "title": _STRING,
+    "title_html": _STRING,
+    "subtitle": _NULLABLE_STRING,
+    "section": _NULLABLE_STRING,
+    "date": _NULLABLE_STRING,
+    "authors": _array(_STRING),
+    "source": _STRING,
+    "dateline": _NULLABLE_STRING,
+    "paper": _NULLABLE_STRING,
+    "page": _NULLABLE_STRING,
+    "page_name": _NULLABLE_STRING,
+    "kicker": _NULLABLE_STRING,
+    "continued_on": {
+        **_NULLABLE_STRING,
+        "description": "The page a `（下转第N版）` sends the reader to.",
+    },
+    "continued_from": {
+        **_NULLABLE_STRING,
+        "description": "A continuation whose first part is not imported.",
+    },
+    "continuation_at": {
+        "type": "integer",
+        "nullable": True,
+        "description": "Joined jump: index of the first paragraph printed on `continued_on`.",
+    },
+    "imported": {**_NULLABLE_STRING, "description": "When imported: UTC, ISO 8601"},
+    "mentions": {
+        **_array(
+            _object(
+                {"kind": _enum(ENTITY_KINDS), "name": _STRING, "count": _INTEGER},
+                ("kind", "name", "count"),
+            )
+        ),
+        "description": "The people, places and organisations it mentions",
+    },
+    "paragraphs": _array(
+        _object(
+            {
+                "kind": _enum(get_args(ParagraphKind)),
+                "text": _STRING,
+                "html": _STRING,
+                "hit": _BOOLEAN,
+            }
+        )
+    ),
+}
 _BRIEF = _object(
+    {**{k: _ARTICLE_FIELDS[k] for k in BRIEF_FIELDS}, "paragraphs": _INTEGER},
     ("id", "title", "authors"),
-    id=_STRING,
-    title=_STRING,
-    authors=_array(_STRING),
-    paragraphs=_INTEGER,
-    **dict.fromkeys(
-        ("kicker", "subtitle", "section", "paper", "page", "page_name", "continued_on"),
-        _NULLABLE_STRING,
-    ),
-    continued_from=_NULLABLE_STRING,
 )
-_SCHEMAS_BROWSE = {
-    "Dates": _object(
-        ("by", "papers", "counts"),
-        by={"type": "string", "enum": ["day", "month", "year"]},
-        paper=_NULLABLE_STRING,
-        papers=_array(
-            _object(paper=_STRING, first=_STRING, last=_STRING, articles=_INTEGER, days=_INTEGER)
-        ),
-        counts=_array(_object(("period", "articles"), period=_STRING, articles=_INTEGER)),
-    ),
-    "Trend": _object(
-        ("by", "periods", "series"),
-        by={"type": "string", "enum": ["year", "month"]},
-        periods=_array(_STRING),
-        series=_array(
+_HIT = _object(
+    {
+        "article_id": _STRING,
+        "title": _STRING,
+        "section": _NULLABLE_STRING,
+        "date": _NULLABLE_STRING,
+        "authors": _array(_STRING),
+        "source": _STRING,
+        "paragraph": {"type": "integer", "description": "best paragraph; -1: title"},
+        "text": _STRING,
+        "snippet": {"type": "string", "description": "escaped HTML, <mark> only"},
+        "score": _NUMBER,
+        "matches": _INTEGER,
+    }
+)
+_COUNTS = _array(_object({"value": _STRING, "count": _INTEGER}, ("value", "count")))
+_SEARCH_RESULT = _object(
+    {
+        "query": _STRING,
+        "total": _INTEGER,
+        "page": _INTEGER,
+        "page_size": _INTEGER,
+        "took_ms": _NUMBER,
+        "explain": {"type": "string", "description": "The query stated back in plain Chinese"},
+        "hits": _array(_ref("Hit")),
+        "facets": _object({name: _COUNTS for name, _ in Facets((), (), ()).named()}),
+    }
+)
+# A trend's point and its CSV row (TREND_FIELDS: the query, then the point's keys).
+_TREND_KEYS: dict[str, Schema] = {
+    "query": _STRING,
+    "period": _STRING,
+    "articles": _INTEGER,
+    "total": _INTEGER,
+    "share": _NUMBER,
+}
+_TREND = _object(
+    {
+        "by": _enum(TREND_BY),
+        "periods": _array(_STRING),
+        "series": _array(
             _object(
-                query=_STRING,
-                explain=_STRING,
-                articles=_INTEGER,
-                points=_array(
-                    _object(
-                        period=_STRING, articles=_INTEGER, total=_INTEGER, share={"type": "number"}
-                    )
-                ),
+                {
+                    "query": _STRING,
+                    "explain": _STRING,
+                    "articles": _INTEGER,
+                    "points": _array(_object({k: _TREND_KEYS[k] for k in TREND_FIELDS[1:]})),
+                }
+            )
+        ),
+    },
+    ("by", "periods", "series"),
+)
+_DATES = _object(
+    {
+        "by": _enum(PERIODS),
+        "paper": _NULLABLE_STRING,
+        "papers": _array(
+            _object(
+                {
+                    "paper": _STRING,
+                    "first": _STRING,
+                    "last": _STRING,
+                    "articles": _INTEGER,
+                    "days": _INTEGER,
+                }
+            )
+        ),
+        "counts": _array(
+            _object({"period": _STRING, "articles": _INTEGER}, ("period", "articles"))
+        ),
+    },
+    ("by", "papers", "counts"),
+)
+_ISSUE = _object(
+    {
+        "date": _STRING,
+        "paper": _NULLABLE_STRING,
+        "previous_day": _NULLABLE_STRING,
+        "next_day": _NULLABLE_STRING,
+        "truncated": _BOOLEAN,
+        "papers": _array(
+            _object(
+                {
+                    "paper": _STRING,
+                    "pages": _array(
+                        _object(
+                            {
+                                "page": _STRING,
+                                "page_name": _NULLABLE_STRING,
+                                "articles": _array(_BRIEF),
+                            }
+                        )
+                    ),
+                }
+            )
+        ),
+    },
+    ("date", "papers"),
+)
+_ERROR = _object(
+    {"error": _object({"code": _STRING, "message": _STRING}, ("code", "message"))}, ("error",)
+)
+_SCHEMAS = {
+    "Error": _ERROR,
+    "Hit": _HIT,
+    "SearchResult": _SEARCH_RESULT,
+    "Article": _object(_ARTICLE_FIELDS),
+    "Dates": _DATES,
+    "Trend": _TREND,
+    "Issue": _ISSUE,
+}
+
+_CITATIONS: dict[str, Schema] = {
+    MEDIA_TYPES[kind].split(";")[0]: {
+        "schema": _array({"type": "object"}) if kind == "csl" else _STRING
+    }
+    for kind in CITATION_FORMATS
+}
+_ROWS = ", ".join(EXPORT_FIELDS)
+_EXPORTS: dict[str, Schema] = {
+    "text/csv": {"schema": {"type": "string", "description": f"columns: {_ROWS}"}},
+    "application/x-ndjson": {
+        "schema": {"type": "string", "description": f"one object a line: {_ROWS}"}
+    },
+    **_CITATIONS,
+}
+
+
+def _answers(content: dict[str, Schema], description: str = "OK", *errors: str) -> Schema:
+    """200 with `content`, and the errors every route may give: a bad parameter (400), no
+    index (503), and `errors`."""
+    failed = {"content": {"application/json": {"schema": _ref("Error")}}}
+    return {
+        "200": {"description": description, "content": content},
+        **{status: {"description": "Error", **failed} for status in ("400", *errors, "503")},
+    }
+
+
+def _json(schema: Schema) -> dict[str, Schema]:
+    return {"application/json": {"schema": schema}}
+
+
+# Per route: its summary and its answers.
+_OPERATIONS: dict[str, tuple[str, Schema]] = {
+    "/api/search": (
+        "Search articles (or paragraphs), ranked, with snippets and facets",
+        _answers(_json(_ref("SearchResult"))),
+    ),
+    "/api/articles/{article_id}": (
+        "One full article; with q, every match marked",
+        _answers(
+            {**_json(_ref("Article")), **_CITATIONS},
+            "OK: the article, or its citation with `format`",
+            "404",
+        ),
+    ),
+    "/api/articles/{article_id}/related": (
+        "相关报道: the most similar articles, and the same by date",
+        _answers(
+            _json(
+                _object(
+                    {
+                        "article_id": _STRING,
+                        "words": _array(_STRING),
+                        "related": _array(_ref("Hit")),
+                        "over_time": _array(_ref("Hit")),
+                    },
+                    ("article_id", "words", "related", "over_time"),
+                )
+            ),
+            "OK",
+            "404",
+        ),
+    ),
+    "/api/dates": (
+        "Articles per day, month or year, and each paper's date range",
+        _answers(_json(_ref("Dates"))),
+    ),
+    "/api/trend": (
+        f"Matching articles per year or month for up to {TREND_QUERIES} queries, with each "
+        "period's share of all articles",
+        _answers(
+            {
+                **_json(_ref("Trend")),
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "description": f"columns: {', '.join(TREND_FIELDS)}",
+                    }
+                },
+            }
+        ),
+    ),
+    "/api/issues/{day}": (
+        "One day: its papers, their pages in order, each page's articles",
+        _answers(_json(_ref("Issue"))),
+    ),
+    "/api/export": (
+        f"Every matching article (at most {EXPORT_ARTICLES:,}), streamed",
+        _answers(_EXPORTS),
+    ),
+    "/api/suggest": (
+        f"Up to {SUGGESTIONS} completions of a prefix (names, words)",
+        _answers(_json(_object({"query": _STRING, "suggestions": _array(_STRING)}))),
+    ),
+    "/api/health": (
+        "Index location, counts and last update",
+        _answers(
+            _json(
+                _object(
+                    {
+                        "status": _enum(("ok", "empty")),
+                        "index": _STRING,
+                        "articles": _INTEGER,
+                        "paragraphs": _INTEGER,
+                        "files": _INTEGER,
+                        "size_mb": _NUMBER,
+                        "segments": _INTEGER,
+                        "updated": _NULLABLE_STRING,
+                    },
+                    ("status", "index", "articles", "paragraphs"),
+                )
             )
         ),
     ),
-    "Issue": _object(
-        ("date", "papers"),
-        date=_STRING,
-        paper=_NULLABLE_STRING,
-        previous_day=_NULLABLE_STRING,
-        next_day=_NULLABLE_STRING,
-        truncated={"type": "boolean"},
-        papers=_array(
-            _object(
-                paper=_STRING,
-                pages=_array(
-                    _object(page=_STRING, page_name=_NULLABLE_STRING, articles=_array(_BRIEF))
-                ),
-            )
-        ),
+    "/api/openapi.json": (
+        "This description",
+        {"200": {"description": "OK", "content": _json({"type": "object"})}},
     ),
 }
 
 
-def _ok(schema: dict[str, Any], media: str = "application/json") -> dict[str, Any]:
-    return {
-        "200": {"description": "OK", "content": {media: {"schema": schema}}},
-        "400": _ERROR,
-        "503": _ERROR,
-    }
-
-
 def openapi_spec() -> dict[str, Any]:
+    """Every route that reads QUERY_PARAMS, in its order (test_api.py checks that every
+    /api route is one)."""
+    paths = {}
+    for path in QUERY_PARAMS:
+        summary, responses = _OPERATIONS[path]
+        operation = {"summary": summary, "responses": responses}
+        parameters = _parameters(path)
+        paths[path] = {"get": {**operation, "parameters": parameters} if parameters else operation}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -191,333 +403,6 @@ def openapi_spec() -> dict[str, Any]:
             "version": __version__,
             "description": "Read-only full-text search over a Chinese newspaper archive.",
         },
-        "paths": {
-            "/api/search": {
-                "get": {
-                    "summary": "Search articles (or paragraphs), ranked, with snippets and facets",
-                    "parameters": _SEARCH_PARAMS,
-                    "responses": _ok({"$ref": "#/components/schemas/SearchResult"}),
-                }
-            },
-            "/api/articles/{article_id}": {
-                "get": {
-                    "summary": "One full article; with q, every match marked",
-                    "parameters": [
-                        {
-                            "name": "article_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                        _param("q", "Query whose matches to mark", {"type": "string"}),
-                        _param(
-                            "format",
-                            "Instead of JSON, the citation: gbt7714 (GB/T 7714-2015 text), "
-                            "ris (TY  - NEWS) or csl (CSL-JSON, article-newspaper)",
-                            {"type": "string", "enum": list(CITATION_FORMATS)},
-                        ),
-                    ],
-                    "responses": {
-                        **_ok({"$ref": "#/components/schemas/Article"}),
-                        "200": {
-                            "description": "OK: the article, or its citation with `format`",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Article"}
-                                },
-                                **_CITATION_CONTENT,
-                            },
-                        },
-                        "404": _ERROR,
-                    },
-                }
-            },
-            "/api/articles/{article_id}/related": {
-                "get": {
-                    "summary": "相关报道: the most similar articles, and the same by date",
-                    "parameters": [
-                        {
-                            "name": "article_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        **_ok(
-                            _object(
-                                ("article_id", "words", "related", "over_time"),
-                                article_id=_STRING,
-                                words=_array(_STRING),
-                                related=_array({"$ref": "#/components/schemas/Hit"}),
-                                over_time=_array({"$ref": "#/components/schemas/Hit"}),
-                            )
-                        ),
-                        "404": _ERROR,
-                    },
-                }
-            },
-            "/api/dates": {
-                "get": {
-                    "summary": "Articles per day, month or year, and each paper's date range",
-                    "parameters": [
-                        _param(
-                            "by", "Period", {"type": "string", "enum": ["month", "day", "year"]}
-                        ),
-                        _PAPER,
-                    ],
-                    "responses": _ok({"$ref": "#/components/schemas/Dates"}),
-                }
-            },
-            "/api/trend": {
-                "get": {
-                    "summary": f"Matching articles per year or month for up to {TREND_QUERIES} "
-                    "queries, with each period's share of all articles",
-                    "parameters": [
-                        {
-                            "name": "q",
-                            "in": "query",
-                            "required": True,
-                            "description": "A query (repeat for up to six)",
-                            "schema": {
-                                "type": "array",
-                                "items": {"type": "string", "maxLength": QUERY_CHARS},
-                                "minItems": 1,
-                                "maxItems": TREND_QUERIES,
-                            },
-                            "style": "form",
-                            "explode": True,
-                        },
-                        _param("by", "Period", {"type": "string", "enum": list(TREND_BY)}),
-                        *(
-                            p
-                            for p in _SEARCH_PARAMS
-                            if p["name"] in ("from", "to", "section", "author")
-                        ),
-                        _param(
-                            "format", "json or csv", {"type": "string", "enum": ["json", "csv"]}
-                        ),
-                    ],
-                    "responses": {
-                        **_ok({"$ref": "#/components/schemas/Trend"}),
-                        "200": {
-                            "description": "OK",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Trend"}
-                                },
-                                "text/csv": {"schema": {"type": "string"}},
-                            },
-                        },
-                    },
-                }
-            },
-            "/api/issues/{day}": {
-                "get": {
-                    "summary": "One day: its papers, their pages in order, each page's articles",
-                    "parameters": [
-                        {
-                            "name": "day",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"},
-                        },
-                        _PAPER,
-                    ],
-                    "responses": _ok({"$ref": "#/components/schemas/Issue"}),
-                }
-            },
-            "/api/export": {
-                "get": {
-                    "summary": f"Every matching article (at most {EXPORT_ARTICLES:,}), streamed",
-                    "parameters": [
-                        *_SEARCH_PARAMS,
-                        _param(
-                            "format",
-                            "csv (UTF-8 with BOM), jsonl, or citations: ris, csl (CSL-JSON), "
-                            "gbt7714 (one per line)",
-                            {"type": "string", "enum": list(EXPORT_FORMATS)},
-                        ),
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "OK",
-                            "content": {
-                                "text/csv": {"schema": {"type": "string"}},
-                                "application/x-ndjson": {"schema": {"type": "string"}},
-                                **_CITATION_CONTENT,
-                            },
-                        },
-                        "400": _ERROR,
-                        "503": _ERROR,
-                    },
-                }
-            },
-            "/api/suggest": {
-                "get": {
-                    "summary": f"Up to {SUGGESTIONS} completions of a prefix (names, words)",
-                    "parameters": [
-                        _param("q", "Prefix", {"type": "string", "maxLength": SUGGEST_PREFIX_CHARS})
-                    ],
-                    "responses": _ok(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "query": {"type": "string"},
-                                "suggestions": {"type": "array", "items": {"type": "string"}},
-                            },
-                        }
-                    ),
-                }
-            },
-            "/api/health": {
-                "get": {
-                    "summary": "Index location, counts and last update",
-                    "responses": _ok(
-                        {
-                            "type": "object",
-                            "required": ["status", "index", "articles", "paragraphs"],
-                            "properties": {
-                                "status": {"type": "string", "enum": ["ok", "empty"]},
-                                "index": {"type": "string"},
-                                "articles": {"type": "integer"},
-                                "paragraphs": {"type": "integer"},
-                                "files": {"type": "integer"},
-                                "size_mb": {"type": "number"},
-                                "segments": {"type": "integer"},
-                                "updated": _NULLABLE_STRING,
-                            },
-                        }
-                    ),
-                }
-            },
-            "/api/openapi.json": {
-                "get": {
-                    "summary": "This description",
-                    "responses": {
-                        "200": {
-                            "description": "OK",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-        },
-        "components": {
-            "schemas": {
-                **_SCHEMAS_BROWSE,
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message"],
-                            "properties": {
-                                "code": {"type": "string"},
-                                "message": {"type": "string"},
-                            },
-                        }
-                    },
-                },
-                "Hit": {
-                    "type": "object",
-                    "properties": {
-                        "article_id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "section": _NULLABLE_STRING,
-                        "date": _NULLABLE_STRING,
-                        "authors": {"type": "array", "items": {"type": "string"}},
-                        "source": {"type": "string"},
-                        "paragraph": {
-                            "type": "integer",
-                            "description": "best paragraph; -1: title",
-                        },
-                        "text": {"type": "string"},
-                        "snippet": {"type": "string", "description": "escaped HTML, <mark> only"},
-                        "score": {"type": "number"},
-                        "matches": {"type": "integer"},
-                    },
-                },
-                "SearchResult": {
-                    "type": "object",
-                    "properties": {
-                        "query": {"type": "string"},
-                        "total": {"type": "integer"},
-                        "page": {"type": "integer"},
-                        "page_size": {"type": "integer"},
-                        "took_ms": {"type": "number"},
-                        "explain": {
-                            "type": "string",
-                            "description": "The query stated back in plain Chinese",
-                        },
-                        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-                        "facets": {
-                            "type": "object",
-                            "properties": {
-                                name: _COUNT
-                                for name in ("section", "author", "month", "person", "place", "org")
-                            },
-                        },
-                    },
-                },
-                "Article": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "title_html": {"type": "string"},
-                        "subtitle": _NULLABLE_STRING,
-                        "section": _NULLABLE_STRING,
-                        "date": _NULLABLE_STRING,
-                        "authors": {"type": "array", "items": {"type": "string"}},
-                        "source": {"type": "string"},
-                        "dateline": _NULLABLE_STRING,
-                        "paper": _NULLABLE_STRING,
-                        "page": _NULLABLE_STRING,
-                        "page_name": _NULLABLE_STRING,
-                        "kicker": _NULLABLE_STRING,
-                        "continued_on": {
-                            **_NULLABLE_STRING,
-                            "description": "The page a `（下转第N版）` sends the reader to.",
-                        },
-                        "continued_from": {
-                            **_NULLABLE_STRING,
-                            "description": "A continuation whose first part is not imported.",
-                        },
-                        "continuation_at": {
-                            "type": "integer",
-                            "nullable": True,
-                            "description": "Joined jump: index of the first paragraph "
-                            "printed on `continued_on`.",
-                        },
-                        "mentions": {
-                            "type": "array",
-                            "description": "The people, places and organisations it mentions",
-                            "items": _object(
-                                ("kind", "name", "count"),
-                                kind={"type": "string", "enum": list(ENTITY_KINDS)},
-                                name=_STRING,
-                                count=_INTEGER,
-                            ),
-                        },
-                        "paragraphs": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "kind": {
-                                        "type": "string",
-                                        "enum": ["body", "subhead", "caption"],
-                                    },
-                                    "text": {"type": "string"},
-                                    "html": {"type": "string"},
-                                    "hit": {"type": "boolean"},
-                                },
-                            },
-                        },
-                    },
-                },
-            }
-        },
+        "paths": paths,
+        "components": {"schemas": _SCHEMAS},
     }
