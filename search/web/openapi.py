@@ -10,6 +10,7 @@ what only a reader needs: the summaries and the types of the answers' keys.
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from typing import Any, get_args
 
 from search import __version__
@@ -17,6 +18,7 @@ from search.limits import EXPORT_ARTICLES, SUGGESTIONS, TREND_QUERIES
 from search.models import ENTITY_KINDS, Facets, ParagraphKind
 from search.newsroom.browse import PERIODS
 from search.newsroom.citations import CITATION_FORMATS, MEDIA_TYPES
+from search.newsroom.hints import Suggestion
 from search.newsroom.trends import TREND_BY
 from search.output.results import BRIEF_FIELDS, EXPORT_FIELDS, TREND_FIELDS
 from search.query.params import Param
@@ -180,6 +182,10 @@ _SEARCH_RESULT = _object(
         "explain": {"type": "string", "description": "The query stated back in plain Chinese"},
         "hits": _array(_ref("Hit")),
         "facets": _object({name: _COUNTS for name, _ in Facets((), (), ()).named()}),
+        "suggestions": _array(
+            _object({f.name: _INTEGER if f.type == "int" else _STRING for f in fields(Suggestion)})
+        ),
+        "not_found": _array(_STRING),
     }
 )
 # A trend's point and its CSV row (TREND_FIELDS: the query, then the point's keys).
