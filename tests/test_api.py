@@ -386,3 +386,27 @@ def test_a_misspelt_name_gets_suggestions_on_the_api_the_cli_and_the_page(
 def test_found_searches_carry_empty_suggestions(client):
     api = client.get("/api/search", query_string={"q": "郑好融"}).get_json()
     assert api["suggestions"] == [] and api["not_found"] == []
+
+
+def test_an_app_segments_with_its_settings_user_dictionary(tmp_path):
+    """gunicorn workers and `flask --app` build the app from `create_app(settings)` alone,
+    never through the CLI, so the app loads the user dictionary itself: with 宝库通 a
+    word, it is one of the words 相关报道 searches for (the CLI's --user-dict test)."""
+    words = tmp_path / "words.txt"
+    words.write_text("宝库通 3\n", "utf-8")
+    src = write_jsonl(
+        tmp_path / "r.jsonl",
+        [
+            {"id": "product", "title": "宝库通上线", "paragraphs": ["宝库通今天正式上线了。"]},
+            {"id": "later", "title": "宝库通升级", "paragraphs": ["宝库通今天升级了。"]},
+        ],
+    )
+    settings = build_index([src], tmp_path / "index", user_dict=words)
+    settings_for(settings.index_dir)  # as in a fresh process: no user dictionary loaded
+    try:
+        client = create_app(settings).test_client()
+        related = client.get("/api/articles/product/related").get_json()
+    finally:
+        settings_for(settings.index_dir)
+    assert "宝库通" in related["words"], related["words"]
+    assert [h["article_id"] for h in related["related"]] == ["later"]

@@ -1,7 +1,9 @@
-"""Settings precedence and the docs that list them."""
+"""Settings precedence, the docs that list them, and imports that configure nothing."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -43,3 +45,30 @@ def test_every_setting_and_command_is_documented():
     for name, command in cli.commands.items():
         assert f"baoku {name}" in readme, name
         assert command.help, name
+
+
+IMPORT_EVERY_MODULE = """
+import logging, pkgutil, importlib, sys
+import xml.etree.ElementTree as ET
+import search
+namespaces = dict(ET._namespace_map)
+for module in pkgutil.walk_packages(search.__path__, "search."):
+    if module.name != "search.__main__":
+        importlib.import_module(module.name)
+print("jieba" in sys.modules, ET._namespace_map == namespaces, logging.root.handlers)
+"""
+
+
+def test_importing_any_module_configures_nothing(tmp_path):
+    """`create_app` and the CLI configure what they need; an import must not: it once
+    started jieba (a DEBUG handler on its logger) and registered Atom as the default
+    XML namespace of every ElementTree in the process."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_MODULE],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "True", "[]"], done.stdout + done.stderr
+    assert list(tmp_path.iterdir()) == [], "an import wrote files"

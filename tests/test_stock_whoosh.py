@@ -20,9 +20,10 @@ from support import CORPUS_DIR, SEEDS_DIR, build_index
 from whoosh import index as whoosh_index
 from whoosh.query import Phrase, Term
 
-from search.backends.whoosh.matching import Evaluator, Snapshot
+from search.backends.whoosh.matching import Evaluator
 from search.backends.whoosh.postings import IndexView
 from search.backends.whoosh.schema import BLOCK_LIMIT
+from search.backends.whoosh.snapshot import Snapshot
 from search.backends.whoosh.store import open_index
 from search.text.analysis import exact_grams, normalize, squeeze
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime
 import resource
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from search.backends.base import ArchiveWriter, LineTable, Manifest, Progress, Store
+from search.backends.base import ArchiveWriter, Batch, LineTable, Manifest, Progress, Store
 from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_of
 from search.ingest.jsonl import read_jsonl
 from search.ingest.jumps import JumpPart, join_jumps, jump_parts, linked_files
@@ -55,7 +55,7 @@ class _Run:
 
 
 def _articles(
-    files: list[Path], meta: PageMeta | None, run: _Run, known: dict[str, LineTable]
+    files: Sequence[Path], meta: PageMeta | None, run: _Run, known: dict[str, LineTable]
 ) -> Iterator[Article]:
     """The articles to analyse: all of a changed page file, the new and changed lines
     of a JSONL file whose indexed lines are `known` (all lines when it has none)."""
@@ -159,84 +159,145 @@ def import_into(
 ) -> IndexReport:
     """Import pages and JSONL files through `store`: changed articles only, never duplicates.
 
-    Deletions of replaced files' articles go first, then each article deletes
-    its old copy (unless the archive was empty) and is added; the articles of
-    vanished JSONL lines are deleted last, unless their id came back.
+    Under the store's lock: plan which files to read, say how each changed file's
+    old articles go, send the changes in one batch, then record what was imported.
     """
     started = time.perf_counter()
     with store.lock():
         manifest = store.manifest()
         run = _Run()
-        changed: list[Path] = []
-        unchanged = 0
-        inputs: set[str] = set()
-        hashes: dict[str, str] = {}
-        for item in find_inputs(paths):
-            if isinstance(item, Skipped):
-                run.skipped.append(item)
-                continue
-            digest = sha256_of(item)
-            inputs.add(str(item))
-            if manifest.get(str(item), {}).get("sha256") == digest:
-                unchanged += 1
-            else:
-                changed.append(item)
-                hashes[str(item)] = digest
-        gone = [p for p in manifest if prune and not Path(p).exists()]
-        if changed or gone:
-            again = _with_jump_partners(changed, gone, manifest, meta, run)
-            for path in again[len(changed) :]:
-                hashes[str(path)] = sha256_of(path)
-                unchanged -= str(path) in inputs
-            changed = again
-        total_bytes = sum(p.stat().st_size for p in changed)
-        articles = paragraphs = removed = 0
-        if changed or gone:
-            known: dict[str, LineTable] = {}
-            replaced = list(gone)
-            for path in changed:
-                key = str(path)
-                lines = None
-                if path.suffix.lower() in JSONL_SUFFIXES:
-                    lines = store.known_lines(key, manifest.get(key, {}).get("sha256"))
-                if lines is None:
-                    replaced.append(key)
-                else:
-                    known[key] = lines
-            batch = store.batch()
-            try:
-                for key in replaced:
-                    removed += batch.delete_origin(key)
-                stamp = imported_stamp(datetime.datetime.now(datetime.UTC))
-                for found in _articles(changed, meta, run, known):
-                    article = replace(found, imported=stamp)
-                    if not batch.fresh:
-                        removed += batch.delete_article(article.id)
-                    batch.add(article)
-                    articles += 1
-                    paragraphs += len(article.paragraphs)
-                    if progress:
-                        progress(run.bytes_done, total_bytes, articles)
-                for key, article_id in run.stale:
-                    if article_id not in run.seen:  # else the new copy's deletion took it
-                        removed += batch.delete_article(article_id, origin=key)
-                removed += batch.commit()
-            except BaseException:
-                batch.cancel()
-                raise
-            store.save(*_recorded(manifest, run, hashes, gone))
+        plan = _plan(manifest, paths, meta, prune, run)
+        counts = _Counts()
+        if plan.changed or plan.gone:
+            replaced, known = _replacements(store, manifest, plan)
+            counts = _write(store.batch(), plan, replaced, known, meta, run, progress)
+            store.save(*_recorded(manifest, run, plan.hashes, plan.gone))
         if progress:
-            progress(total_bytes, total_bytes, articles)
+            progress(plan.total_bytes, plan.total_bytes, counts.articles)
     return IndexReport(
-        files=len(changed),
-        unchanged=unchanged,
-        articles=articles,
-        paragraphs=paragraphs,
-        removed=removed,
+        files=len(plan.changed),
+        unchanged=plan.unchanged,
+        articles=counts.articles,
+        paragraphs=counts.paragraphs,
+        removed=counts.removed,
         skipped=tuple(run.skipped),
         seconds=time.perf_counter() - started,
         peak_rss_mb=peak_rss_mb(),
     )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The files one import reads and drops, decided before anything is read."""
+
+    changed: tuple[Path, ...]  # new or edited files, and the jump partners read with them
+    gone: tuple[str, ...]  # recorded files no longer on disk (only with prune)
+    hashes: dict[str, str]  # each changed file's SHA-256, recorded once it is imported
+    unchanged: int  # inputs skipped unread
+    total_bytes: int  # the size of `changed`, what progress counts towards
+
+
+def _plan(
+    manifest: Manifest, paths: Iterable[Path], meta: PageMeta | None, prune: bool, run: _Run
+) -> _Plan:
+    """Which files to read: a file whose SHA-256 the manifest has is skipped unread, so
+    importing a folder again costs a hash per file; a recorded file that is gone is
+    dropped only with `prune` (an import of one folder must not empty the rest); and
+    the unchanged page files a changed or gone file's jumps pair with are read again
+    with it, so a story continued on another page is joined again."""
+    changed: list[Path] = []
+    unchanged = 0
+    inputs: set[str] = set()
+    hashes: dict[str, str] = {}
+    for item in find_inputs(paths):
+        if isinstance(item, Skipped):
+            run.skipped.append(item)
+            continue
+        digest = sha256_of(item)
+        inputs.add(str(item))
+        if manifest.get(str(item), {}).get("sha256") == digest:
+            unchanged += 1
+        else:
+            changed.append(item)
+            hashes[str(item)] = digest
+    gone = [p for p in manifest if prune and not Path(p).exists()]
+    if changed or gone:
+        again = _with_jump_partners(changed, gone, manifest, meta, run)
+        for path in again[len(changed) :]:
+            hashes[str(path)] = sha256_of(path)
+            unchanged -= str(path) in inputs
+        changed = again
+    total_bytes = sum(p.stat().st_size for p in changed)
+    return _Plan(tuple(changed), tuple(gone), hashes, unchanged, total_bytes)
+
+
+def _replacements(
+    store: Store, manifest: Manifest, plan: _Plan
+) -> tuple[list[str], dict[str, LineTable]]:
+    """The files whose old articles are all deleted (gone files, page files, JSONL files
+    the store keeps no line table for), and the line tables of the JSONL files updated
+    line by line: one edited line of a large export re-imports that line only."""
+    replaced = list(plan.gone)
+    known: dict[str, LineTable] = {}
+    for path in plan.changed:
+        key = str(path)
+        lines = None
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            lines = store.known_lines(key, manifest.get(key, {}).get("sha256"))
+        if lines is None:
+            replaced.append(key)
+        else:
+            known[key] = lines
+    return replaced, known
+
+
+@dataclass
+class _Counts:
+    """What one import's batch added and removed, for the report."""
+
+    articles: int = 0
+    paragraphs: int = 0
+    removed: int = 0
+
+
+def _write(
+    batch: Batch,
+    plan: _Plan,
+    replaced: list[str],
+    known: dict[str, LineTable],
+    meta: PageMeta | None,
+    run: _Run,
+    progress: Progress | None,
+) -> _Counts:
+    """Read the changed files and send their articles to the engine in `batch`, committed
+    at once or cancelled, so a failed or killed import leaves the archive as it was.
+
+    Deletions of replaced files' articles go first, then each article deletes
+    its old copy (unless the archive was empty) and is added; the articles of
+    vanished JSONL lines are deleted last, unless their id came back.
+    """
+    counts = _Counts()
+    try:
+        for key in replaced:
+            counts.removed += batch.delete_origin(key)
+        stamp = imported_stamp(datetime.datetime.now(datetime.UTC))
+        for found in _articles(plan.changed, meta, run, known):
+            article = replace(found, imported=stamp)
+            if not batch.fresh:
+                counts.removed += batch.delete_article(article.id)
+            batch.add(article)
+            counts.articles += 1
+            counts.paragraphs += len(article.paragraphs)
+            if progress:
+                progress(run.bytes_done, plan.total_bytes, counts.articles)
+        for key, article_id in run.stale:
+            if article_id not in run.seen:  # else the new copy's deletion took it
+                counts.removed += batch.delete_article(article_id, origin=key)
+        counts.removed += batch.commit()
+    except BaseException:
+        batch.cancel()
+        raise
+    return counts
 
 
 def import_paths(
@@ -252,7 +313,7 @@ def import_paths(
 
 
 def _recorded(
-    manifest: Manifest, run: _Run, hashes: dict[str, str], gone: list[str]
+    manifest: Manifest, run: _Run, hashes: dict[str, str], gone: Sequence[str]
 ) -> tuple[Manifest, dict[str, LineTable]]:
     """The manifest after this run, and the line tables of its JSONL files: a file that
     could not be read is not recorded, so the next import tries it again."""

@@ -21,7 +21,6 @@ from search.text.snippets import to_html
 ATOM = "http://www.w3.org/2005/Atom"
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
-ET.register_namespace("", ATOM)
 
 
 def _published(day: datetime.date) -> str:
@@ -29,7 +28,8 @@ def _published(day: datetime.date) -> str:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    """An Atom element: unqualified, in the namespace the root declares."""
+    element = ET.SubElement(parent, tag, attrs)
     element.text = text
     return element
 
@@ -50,7 +50,9 @@ def atom(
     permalink: Callable[[str], str],
 ) -> bytes:
     """The feed document: `feed_url` is its id and rel=self, `page_url` the search page."""
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
+    # The root declares Atom the default namespace itself: ET.register_namespace would
+    # change how every ElementTree in the process writes that namespace.
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "zh-CN"})
     _add(feed, "id", feed_url)
     _add(feed, "title", title)
     _add(feed, "subtitle", f"{result.total} 篇，最新的 {len(result.hits)} 篇")

@@ -22,6 +22,13 @@ streams, so a match may span a line break or a stray space in the scan.
 Tokens are plain runs of strings with a start position, not Whoosh tokens:
 indexing inverts them directly (segments.py) in worker processes, which is
 many times faster than Whoosh's analyzer-per-token pipeline on 40M characters.
+
+Importing this module configures nothing. It builds one constant, the
+traditional -> simplified table, from OpenCC's shipped t2s data: deterministic,
+the same in every process, and needed by every query. jieba is imported and
+started only by the first `segmenter()` call, after `configure` has said which
+dictionary and cache to use (jieba's own import puts a DEBUG handler on its
+logger, which `segmenter` silences).
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
 import opencc
+
+if TYPE_CHECKING:
+    import jieba
 
 SHIPPED_DICT = Path(__file__).parent / "data" / "userdict.txt"
 
@@ -165,6 +175,8 @@ def _writable_dir(preferred: Path | None) -> str:
 @lru_cache(maxsize=1)
 def segmenter() -> jieba.Tokenizer:
     """A private jieba tokenizer: silent, cached in a writable dir, with our words."""
+    import jieba  # here, not at the top: importing jieba configures its logger
+
     # jieba logs "Building prefix dict..." at DEBUG and cache failures at ERROR
     # on its module logger; neither belongs in CLI output or JSON.
     jieba.setLogLevel(logging.CRITICAL)

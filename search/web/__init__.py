@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.config import Settings
 from search.errors import BaokuError
+from search.text import analysis
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'self'; "
@@ -19,8 +20,15 @@ SECURITY_HEADERS = {
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    app = Flask(__name__)
+    """The app for `settings` (read with `Settings.load()` when none are given).
+
+    It configures what it needs itself, jieba's user dictionary and cache included:
+    gunicorn workers and `flask --app search.web` build it without the CLI, and
+    importing a module configures nothing.
+    """
     settings = settings or Settings.load()
+    analysis.configure(settings.cache_dir, settings.user_dict)
+    app = Flask(__name__)
     app.config["BAOKU_SETTINGS"] = settings
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 

@@ -1,11 +1,12 @@
 """The embedded engine: a Whoosh index in one directory, searched through numpy arrays.
 
 `WhooshBackend` is all that the rest of baoku sees of it (through
-`backends.backend_for`): `reader()` searches (reader.py over matching.py
-and postings.py), `writer()` imports through the shared pipeline
-(search/ingest/pipeline.py) into `store.WhooshStore`, whose worker processes write
-segments themselves (segments.py). Whoosh's private names are used only in
-read_adapter.py and write_adapter.py.
+`backends.backend_for`): `reader()` searches (reader.py; its query path split
+by job: snapshot.py, matching.py, scoring.py, collecting.py, over postings.py),
+`writer()` imports through the shared pipeline (search/ingest/pipeline.py) into
+`store.WhooshStore`, whose worker processes write segments themselves
+(segments.py). Whoosh's private names are used only in read_adapter.py and
+write_adapter.py.
 """
 
 from __future__ import annotations

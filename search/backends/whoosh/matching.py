@@ -1,307 +1,44 @@
-"""Evaluate a parsed query over one index snapshot: which documents match, with what score.
+"""Matching: which documents a query tree finds in a snapshot, each with its score.
 
-Matching (recall) uses only the exact field: a string is one term (one or two
-characters) or a join of consecutive bigrams, so a unit (title or paragraph)
-matches exactly when the normalised string occurs in it. Ranking is BM25 over
-those occurrences, plus:
+Recall uses only the exact field: a string is one term (one or two characters)
+or a join of consecutive bigrams, so a unit (title or paragraph) matches
+exactly when the normalised string occurs in it. The word, title and author
+fields only add score (scoring.py weighs every leaf; `Evaluator.run` picks the
+field and boost of each, from query/ranking.py).
 
-* a whole-word bonus from the jieba word field: a unit where jieba cut the
-  query string as a word (铁军 in 环卫铁军) beats one where it is only a
-  substring (铁军 in 钢铁军团);
-* title and author fields on the article itself (boosted);
-* a togetherness bonus for units holding all the terms at once;
-* (in reader.py) a title tier: articles whose title holds every term first.
-
-Everything is a sorted array of global docnums with a score each (`Matches`):
-AND is an intersection, OR a union, NOT a difference, and "each term anywhere
-in the article" is the units' scores summed per parent. Exact totals and
-facets are then array lengths and bincounts, whatever the result size.
+Everything is `Matches` (matches.py): AND is an intersection, OR a union, NOT a
+difference, and "each term anywhere in the article" is the units' scores
+summed per parent. `evaluate` runs a request: its tree, its facet filters, and
+the togetherness bonus; collecting.py ranks, pages and counts the answer.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, reduce
+from functools import reduce
 
 import numpy as np
 
-from search.backends.whoosh.postings import LENGTH_FIELDS, IndexView, Segment
-from search.backends.whoosh.schema import ENTITY_COLUMNS
-from search.models import DayCount
+from search.backends.whoosh.matches import (
+    NOTHING,
+    Matches,
+    difference,
+    intersection,
+    member,
+    sum_by,
+    union,
+)
+from search.backends.whoosh.postings import Segment
+from search.backends.whoosh.scoring import plus, scored, together
+from search.backends.whoosh.snapshot import NO_DATE, Snapshot
+from search.models import imported_stamp
 from search.query import language as ql
-from search.query.ranking import AUTHOR_BOOST, TITLE_BOOST, TOGETHER_BOOST, WORD_BOOST
+from search.query.ranking import AUTHOR_BOOST, TITLE_BOOST, WORD_BOOST
+from search.query.request import SearchRequest
 from search.text.analysis import exact_grams
 
-K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 _PARENT_FIELD = {"title": "ptitle", "author": "pauthor", "section": "psection"}
-_NO_DATE = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Matches:
-    """Global docnums (ascending, unique) and their scores."""
-
-    docs: np.ndarray  # int64
-    scores: np.ndarray  # float64
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-
-NOTHING = Matches(np.zeros(0, dtype=np.int64), np.zeros(0))
-
-
-def _and(a: Matches, b: Matches) -> Matches:
-    docs, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
-    return Matches(docs, a.scores[ia] + b.scores[ib])
-
-
-def _or(parts: list[Matches]) -> Matches:
-    parts = [p for p in parts if len(p)]
-    if len(parts) <= 1:
-        return parts[0] if parts else NOTHING
-    docs, inverse = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]))
-    return Matches(docs, scores)
-
-
-def _without(a: Matches, b: Matches) -> Matches:
-    keep = ~_member(a.docs, b.docs)
-    return Matches(a.docs[keep], a.scores[keep])
-
-
-def _plus(found: Matches, extra: Matches, weight: float = 1.0) -> Matches:
-    """`found`, its docs that are also in `extra` gaining `weight` × their score there.
-
-    A bonus never adds a document, and one for a document `found` lacks (NOT,
-    a facet filter) is dropped, not given to its neighbour.
-    """
-    _, mine, theirs = np.intersect1d(
-        found.docs, extra.docs, assume_unique=True, return_indices=True
-    )
-    if not len(mine):
-        return found
-    scores = found.scores.copy()
-    scores[mine] += weight * extra.scores[theirs]
-    return Matches(found.docs, scores)
-
-
-def _member(needles: np.ndarray, sorted_haystack: np.ndarray) -> np.ndarray:
-    """Which of `needles` occur in `sorted_haystack` (a mask over needles)."""
-    if not len(sorted_haystack):
-        return np.zeros(len(needles), dtype=bool)
-    slot = np.searchsorted(sorted_haystack, needles)
-    slot[slot == len(sorted_haystack)] = 0
-    return sorted_haystack[slot] == needles
-
-
-def _sum_by(owners: np.ndarray, scores: np.ndarray) -> Matches:
-    """Scores summed per owner; `owners` must be non-decreasing (units are, by parent)."""
-    if not len(owners):
-        return NOTHING
-    docs, first = np.unique(owners, return_index=True)
-    return Matches(docs, np.add.reduceat(scores, first))
-
-
-def _idf(df: int, total: int) -> float:
-    return float(np.log(1 + (total - df + 0.5) / (df + 0.5)))
-
-
-def _bm25(tf: np.ndarray, lengths: np.ndarray, average: float, idf: float) -> np.ndarray:
-    norm = K1 * (1 - B + B * lengths / max(average, 1.0))
-    return idf * tf * (K1 + 1) / (tf + norm)
-
-
-class Snapshot:
-    """One searcher generation as arrays: which docs are live, parents, lengths, columns.
-
-    Built once per index generation (segments are reused from postings.py's
-    cache), so a query pays only for its own postings.
-    """
-
-    def __init__(self, view: IndexView) -> None:
-        self.view = view
-        self.segments = view.segments
-        self.size = view.size
-
-        def joined(part: Callable[[Segment, int], np.ndarray]) -> np.ndarray:
-            arrays = [part(s, offset) for s, offset in self.segments]
-            return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
-
-        live = joined(lambda s, _: s.live()).astype(bool)
-        self.parent_of = joined(lambda s, o: np.where(s.parent_of >= 0, s.parent_of + o, -1))
-        all_parents = joined(lambda s, o: s.parents + o)
-        is_parent = np.zeros(self.size, dtype=bool)
-        is_parent[all_parents] = True
-        self.parents = np.flatnonzero(live & is_parent)
-        self.units = np.flatnonzero(live & ~is_parent & (self.parent_of >= 0))
-        self.live = live
-        self.lengths = {field: joined(_lengths_of(field)) for field in LENGTH_FIELDS}
-        self.average = {
-            field: float(self.lengths[field][docs].mean()) if len(docs) else 1.0
-            for field, docs in (
-                ("exact", self.units),
-                ("words", self.units),
-                ("ptitle", self.parents),
-                ("pauthor", self.parents),
-                ("psection", self.parents),
-            )
-        }
-        # Parent rows: article-level columns, indexed by `row[docnum]`.
-        self.row = np.full(self.size, -1, dtype=np.int64)
-        self.row[all_parents] = np.arange(len(all_parents))
-        self.row_count = len(all_parents)
-        self.all_parents = all_parents
-        self.is_title = np.zeros(self.size, dtype=bool)
-        self.is_title[joined(lambda s, o: s.titles + o)] = True
-        self._mentions: dict[str, Coded] = {}
-
-    # Columns are read on first use: a CLI search that neither sorts by date nor
-    # counts facets never pays for them (0.1-0.2 s each on the full corpus).
-
-    def _column(self, name: str) -> list[str]:
-        return [v for s, _ in self.segments for v in s.column(name)]
-
-    @cached_property
-    def article_ids(self) -> list[str]:
-        return self._column("article_id")
-
-    @cached_property
-    def docnum_of(self) -> dict[str, int]:
-        """Each live article's parent docnum by id: the article view's lookup, built once
-        per index version (a Whoosh term query for the id took 90 ms on the full corpus)."""
-        ids = self.article_ids
-        return {
-            ids[row]: docnum
-            for docnum, row in zip(
-                self.parents.tolist(), self.row[self.parents].tolist(), strict=True
-            )
-        }
-
-    @cached_property
-    def dates(self) -> np.ndarray:
-        """Each parent row's date as a day ordinal (_NO_DATE when undated)."""
-        return np.array([_ordinal(d) for d in self._column("date")], dtype=np.int64)
-
-    @cached_property
-    def imported(self) -> np.ndarray:
-        """Each parent row's import time (`imported_stamp` text; "" before 0.3.0)."""
-        return np.array(self._column("imported"), dtype=object)
-
-    @cached_property
-    def papers(self) -> Coded:
-        """Each parent row's `Article.issue_paper`: what /browse groups by."""
-        return _coded(self._column("paper_key"))
-
-    @cached_property
-    def months(self) -> Coded:
-        return _coded([d[:7] for d in self._column("date")])
-
-    @cached_property
-    def sections(self) -> Coded:
-        return _coded(self._column("section_key"))
-
-    def _names(self, column: str) -> Coded:
-        """A comma-joined names column as codes of all rows end to end; row r's are
-        codes[start[r]:start[r + 1]]."""
-        # Each name once per article: a byline that lists a name twice is one article.
-        names = [list(dict.fromkeys(n for n in v.split(",") if n)) for v in self._column(column)]
-        coded = _coded([n for row in names for n in row])
-        start = np.concatenate([[0], np.cumsum([len(r) for r in names])]).astype(np.int64)
-        return Coded(coded.names, coded.codes, start)
-
-    @cached_property
-    def authors(self) -> Coded:
-        return self._names("author_key")
-
-    def mentions(self, kind: str) -> Coded:
-        """The names of an entity kind per row (`schema.ENTITY_COLUMNS`), read on first use."""
-        if kind not in self._mentions:
-            self._mentions[kind] = self._names(ENTITY_COLUMNS[kind])
-        return self._mentions[kind]
-
-    @cached_property
-    def calendar(self) -> tuple[DayCount, ...]:
-        """Articles per (day, paper) over the live dated articles, in date order: computed
-        once per index version, so /browse costs a lookup."""
-        rows = self.row[self.parents]
-        days, papers = self.dates[rows], self.papers.codes[rows]
-        dated = days != _NO_DATE
-        pairs, counts = np.unique(
-            np.stack([days[dated], papers[dated]]), axis=1, return_counts=True
-        )
-        names = self.papers.names
-        return tuple(
-            DayCount(
-                datetime.date.fromordinal(int(day)), names[int(code)] if code >= 0 else "", int(n)
-            )
-            for (day, code), n in zip(pairs.T.tolist(), counts.tolist(), strict=True)
-        )
-
-    def rows(self, docs: np.ndarray) -> np.ndarray:
-        """Parent rows of documents (parents or units)."""
-        return self.row[np.where(self.row[docs] >= 0, docs, self.parent_of[docs])]
-
-    def parents_where(self, row_mask: np.ndarray) -> np.ndarray:
-        return self.parents[row_mask[self.row[self.parents]]]
-
-    def paragraph_range(self, parent: int) -> tuple[int, int]:
-        """Docnums [first, end) of an article's paragraphs: they follow its title unit."""
-        row = self.row[parent]
-        end = int(self.all_parents[row + 1]) if row + 1 < self.row_count else self.size
-        first = parent + 1
-        if first < end and self.is_title[first]:
-            first += 1
-        return first, end
-
-    def children(self, parents: np.ndarray) -> np.ndarray:
-        """The live units of the given parents."""
-        chosen = np.zeros(self.size, dtype=bool)
-        chosen[parents] = True
-        return self.units[chosen[self.parent_of[self.units]]]
-
-    def rows_with(self, coded: Coded, *names: str) -> np.ndarray:
-        """Row mask: articles whose column (section, author, entity) holds exactly one of
-        `names`."""
-        mask = np.zeros(self.row_count, dtype=bool)
-        codes = [coded.index[name] for name in names if name in coded.index]
-        if codes:
-            hits = np.flatnonzero(np.isin(coded.codes, codes))
-            mask[hits if coded.start is None else coded.row_of(hits)] = True
-        return mask
-
-
-@dataclass(frozen=True)
-class Coded:
-    """A string column as codes: `names[codes[i]]` ("" where the code is -1)."""
-
-    names: list[str]
-    codes: np.ndarray
-    start: np.ndarray | None = None  # multi-valued: row r owns codes[start[r]:start[r + 1]]
-
-    @cached_property
-    def index(self) -> dict[str, int]:
-        return {name: code for code, name in enumerate(self.names)}
-
-    def row_of(self, positions: np.ndarray) -> np.ndarray:
-        assert self.start is not None, "a single-valued column has one code per row"
-        return np.searchsorted(self.start, positions, side="right") - 1
-
-
-def _ordinal(date: str) -> int:
-    return datetime.date.fromisoformat(date).toordinal() if date else _NO_DATE
-
-
-def _coded(values: list[str]) -> Coded:
-    names = sorted({v for v in values if v})
-    index = {name: code for code, name in enumerate(names)}
-    return Coded(names, np.array([index.get(v, -1) for v in values], dtype=np.int64))
-
-
-def _lengths_of(field: str) -> Callable[[Segment, int], np.ndarray]:
-    return lambda segment, _offset: segment.lengths[field]
 
 
 class Evaluator:
@@ -350,16 +87,7 @@ class Evaluator:
 
     def field_score(self, field: str, text: str, boost: float, total: int) -> Matches:
         docs, tf = self.occurrences(field, text)
-        return self._scored(field, docs, tf, boost, total)
-
-    def _scored(
-        self, field: str, docs: np.ndarray, tf: np.ndarray, boost: float, total: int
-    ) -> Matches:
-        if not len(docs):
-            return NOTHING
-        lengths = self.snap.lengths[field][docs]
-        idf = _idf(len(docs), total)
-        return Matches(docs, boost * _bm25(tf, lengths, self.snap.average[field], idf))
+        return scored(self.snap, field, docs, tf, boost, total)
 
     def units(self, text: str) -> Matches:
         """Units holding `text`, scored by BM25 plus the whole-word bonus."""
@@ -367,7 +95,7 @@ class Evaluator:
             total = len(self.snap.units)
             found = self.field_score("exact", text, 1.0, total)
             words = self.field_score("words", text, WORD_BOOST, total)
-            self._units[text] = _plus(found, words)
+            self._units[text] = plus(found, words)
         return self._units[text]
 
     def title_holds(self, text: str) -> np.ndarray:
@@ -383,14 +111,14 @@ class Evaluator:
         if isinstance(node, ql.And):
             negatives = [i.item for i in node.items if isinstance(i, ql.Not)]
             positives = [self.run(i) for i in node.items if not isinstance(i, ql.Not)]
-            found = reduce(_and, positives) if positives else self.universe()
+            found = reduce(intersection, positives) if positives else self.universe()
             for item in negatives:
-                found = _without(found, self.run(item))
+                found = difference(found, self.run(item))
             return found
         if isinstance(node, ql.Or):
-            return _or([self.run(i) for i in node.items])
+            return union([self.run(i) for i in node.items])
         if isinstance(node, ql.Not):
-            return _without(self.universe(), self.run(node.item))
+            return difference(self.universe(), self.run(node.item))
         if isinstance(node, ql.DateRange):
             return self.lift_parents(self.date_parents(node))
         if isinstance(node, ql.Entity):  # a filter, score 0: ranking.mentioned adds the text
@@ -400,7 +128,7 @@ class Evaluator:
         if isinstance(node, ql.Near):
             return self.lift_units(self.near(node))
         if isinstance(node, ql.Alias):  # any of the names: matched and scored as an OR
-            return _or([self.run(ql.Text(t, node.field, True)) for t in node.texts])
+            return union([self.run(ql.Text(t, node.field, True)) for t in node.texts])
         if node.field is not None:
             field = _PARENT_FIELD[node.field]
             boost = TITLE_BOOST if node.field == "title" else 1.0
@@ -410,7 +138,7 @@ class Evaluator:
         if self.group == "paragraph":
             return self.units(node.text)
         total = len(self.snap.parents)
-        return _or(
+        return union(
             [
                 self.lift_units(self.units(node.text)),
                 self.field_score("ptitle", node.text, TITLE_BOOST, total),
@@ -422,7 +150,7 @@ class Evaluator:
         """Units as their articles (scores summed) in article mode; as they are otherwise."""
         if self.group == "paragraph":
             return units
-        return _sum_by(self.snap.parent_of[units.docs], units.scores)
+        return sum_by(self.snap.parent_of[units.docs], units.scores)
 
     def lift_parents(self, parents: Matches) -> Matches:
         """Parent-level matches as they are in article mode, as all their units otherwise."""
@@ -436,7 +164,7 @@ class Evaluator:
         dates = self.snap.dates
         low = node.start.toordinal() if node.start else 1
         high = node.end.toordinal() if node.end else np.iinfo(np.int64).max
-        docs = self.snap.parents_where((dates >= low) & (dates <= high) & (dates != _NO_DATE))
+        docs = self.snap.parents_where((dates >= low) & (dates <= high) & (dates != NO_DATE))
         return Matches(docs, np.zeros(len(docs)))
 
     def near(self, node: ql.Near) -> Matches:
@@ -455,22 +183,21 @@ class Evaluator:
             )
 
         docs, tf = self._across_segments(per_segment)
-        return self._scored("exact", docs, tf, 1.0, len(self.snap.units))
+        return scored(self.snap, "exact", docs, tf, 1.0, len(self.snap.units))
 
-    # -- ranking helpers ------------------------------------------------------------------
+    # -- filters and bonuses --------------------------------------------------------------
 
     def restrict(self, found: Matches, parents: np.ndarray) -> Matches:
         """Only the matches whose article is among `parents` (facet filters)."""
         owners = found.docs if self.group == "article" else self.snap.parent_of[found.docs]
-        keep = _member(owners, parents)
+        keep = member(owners, parents)
         return Matches(found.docs[keep], found.scores[keep])
 
     def with_together(self, found: Matches, terms: Sequence[tuple[str, ...]]) -> Matches:
         """Articles gain the scores of their units that hold every term (under any of its
         names)."""
-        units = reduce(_and, [_or([self.units(t) for t in names]) for names in terms])
-        bonus = _sum_by(self.snap.parent_of[units.docs], units.scores)
-        return _plus(found, bonus, TOGETHER_BOOST)
+        units = reduce(intersection, [union([self.units(t) for t in names]) for names in terms])
+        return together(found, units, self.snap.parent_of)
 
 
 def _phrase_starts(segment: Segment, field: str, grams: list[str]) -> np.ndarray:
@@ -484,7 +211,7 @@ def _phrase_starts(segment: Segment, field: str, grams: list[str]) -> np.ndarray
     candidates: np.ndarray | None = None
     for i in order:
         docs = segment.postings(field, grams[i]).docs
-        candidates = docs if candidates is None else candidates[_member(candidates, docs)]
+        candidates = docs if candidates is None else candidates[member(candidates, docs)]
         if not len(candidates):
             return np.zeros(0, dtype=np.int64)
     chosen = np.zeros(segment.doccount, dtype=bool)
@@ -492,7 +219,7 @@ def _phrase_starts(segment: Segment, field: str, grams: list[str]) -> np.ndarray
     keys: np.ndarray | None = None
     for i in order:
         shifted = _keys(segment, field, grams[i], chosen) - i
-        keys = shifted if keys is None else keys[_member(keys, shifted)]
+        keys = shifted if keys is None else keys[member(keys, shifted)]
         if not len(keys):
             break
     return keys if keys is not None else np.zeros(0, dtype=np.int64)
@@ -529,3 +256,42 @@ def _followed(first: np.ndarray, length: int, second: np.ndarray, distance: int)
     low = np.searchsorted(second, first + length, side="left")
     high = np.searchsorted(second, first + length + distance, side="right")
     return first[high > low]
+
+
+def _facet_filter(snap: Snapshot, request: SearchRequest) -> np.ndarray | None:
+    """Parents with the requested exact section and/or author, imported since the given
+    time, or None for no filter."""
+    if not (request.section or request.author or request.imported_since):
+        return None
+    rows = np.ones(snap.row_count, dtype=bool)
+    if request.section:
+        rows &= snap.rows_with(snap.sections, request.section)
+    if request.author:
+        rows &= snap.rows_with(snap.authors, request.author)
+    if request.imported_since:
+        rows &= snap.imported >= imported_stamp(request.imported_since)
+    return snap.parents_where(rows)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One request's evaluation: its matches, and the evaluator that memoised its strings
+    (collecting reads their occurrences again for the paragraphs each hit shows)."""
+
+    request: SearchRequest
+    evaluator: Evaluator
+    found: Matches
+
+
+def evaluate(snap: Snapshot, request: SearchRequest) -> Answer:
+    """Every match of `request`: its query tree, only the articles its facet filters allow,
+    and, grouped by article with several terms, the togetherness bonus."""
+    evaluator = Evaluator(snap, request.group)
+    found = evaluator.run(request.plan.tree)
+    allowed = _facet_filter(snap, request)
+    if allowed is not None:
+        found = evaluator.restrict(found, allowed)
+    texts = request.plan.terms
+    if request.group == "article" and len(texts) > 1:
+        found = evaluator.with_together(found, texts)
+    return Answer(request, evaluator, found)

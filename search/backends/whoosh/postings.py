@@ -6,8 +6,8 @@ paragraph) took seconds, and exact totals and facets need every match. Here a
 posting list is read block by block (Whoosh's W3 blocks are a zlib'd pickle of
 id deltas, weights and values) straight into arrays, and everything after
 that (phrase joins, BM25, grouping by article, sorting, facets) is vectorised
-in `reader.py`. Whoosh still owns the files: writing, the term dictionary,
-deletions, stored fields and columns.
+in matching.py, scoring.py and collecting.py. Whoosh still owns the files:
+writing, the term dictionary, deletions, stored fields and columns.
 
 Segments never change once written (only their deletion sets do), so what is
 read from one is cached by segment id: a refreshed searcher after an import
@@ -175,8 +175,9 @@ _SEGMENTS: dict[str, Segment] = {}
 class IndexView:
     """One generation of the on-disk index, and all the query layer reads through it.
 
-    The only door from reader.py and matching.py to Whoosh: segments as
-    arrays, stored articles and the term dictionary (ids are a column: `Snapshot.docnum_of`).
+    The only door from the query path (snapshot.py and what reads it) to Whoosh:
+    segments as arrays, stored articles and the term dictionary (ids are a column:
+    `Snapshot.docnum_of`).
     """
 
     def __init__(self, searcher: Searcher) -> None:

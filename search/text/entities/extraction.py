@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-
-import jieba
+from typing import TYPE_CHECKING
 
 from search.models import ENTITY_KINDS, EntityKind, Mention
 from search.text.analysis import segmenter
 from search.text.entities import orgs, people, places
 from search.text.entities.lexicon import Lexicon, lexicon
 from search.text.entities.pieces import Pieces
+
+if TYPE_CHECKING:
+    import jieba
 
 _KINDS_CACHED = 300_000  # distinct pieces remembered; later ones are classified each time
 
