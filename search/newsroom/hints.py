@@ -43,7 +43,9 @@ _WORD = re.compile(r"[\u3400-\u9fff]{2,8}")  # what can be suggested: a Chinese 
 _PINYIN = re.compile(r"[a-z']+")
 _LONGEST = 8  # syllables in one suggested word
 _SPELLINGS = 16  # readings of one typed term tried (heteronyms, syllable splits)
-_CHECKED = 4  # candidates per term checked by a real search
+_RANKED = 24  # candidates per term ranked by the archive's word frequencies
+_CHECKED = 3  # of those, checked by a real search
+_PATHS = 8  # partial runs of words kept per syllable
 _FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
 
 Key = tuple[str, ...]
@@ -148,7 +150,10 @@ def _suggestions(
     items = parts(request.plan.stated)
     found: dict[str, Suggestion] = {}
     for positions, typed in weak:
-        for word in table.candidates(typed)[:_CHECKED]:
+        near = table.candidates(typed)[:_RANKED]
+        _, used = reader.word_frequencies([w for _, pieces in near for w in pieces])
+        near.sort(key=lambda c: (c[0], -min(used.get(w, 0) for w in c[1]), c[1]))
+        for word in ("".join(pieces) for _, pieces in near[:_CHECKED]):
             kept = [query_text(item) for i, item in enumerate(items) if i not in positions]
             query = " ".join([*kept[: positions[0]], word, *kept[positions[0] :]])
             articles = counted.of(replace(request, query=query))
@@ -247,10 +252,11 @@ class Readings:
             syllables.update(reading)
         self.syllables = frozenset(syllables)
 
-    def candidates(self, typed: str) -> list[str]:
-        """Archive words (or runs of them) read like `typed`, best first: one word before
-        several, the same reading before a folded one, then closest in characters."""
-        scored: dict[str, tuple[int, int, int]] = {}
+    def candidates(self, typed: str) -> list[tuple[tuple[int, int, int], tuple[str, ...]]]:
+        """(score, words) of the archive words or runs of them read like `typed`, best
+        first: one word before several, the same reading before a folded one, then closest
+        in characters (ties: `_suggestions` orders them by how often the archive uses them)."""
+        scored: dict[tuple[str, ...], tuple[int, int, int]] = {}
         for spelling in self._spellings(typed):
             folded = tuple(fold(s) for s in spelling)
             for pieces in self._covers(folded):
@@ -261,8 +267,8 @@ class Readings:
                 same = int(read != spelling)
                 shared = sum(a == b for a, b in zip(word, typed, strict=False))
                 score = (len(pieces), same, -shared)
-                scored[word] = min(scored.get(word, score), score)
-        return sorted(scored, key=lambda w: (scored[w], w))
+                scored[pieces] = min(scored.get(pieces, score), score)
+        return sorted((score, pieces) for pieces, score in scored.items())
 
     def _spellings(self, typed: str) -> list[Key]:
         """The syllables `typed` may stand for: each reading of its characters, or the
@@ -297,8 +303,8 @@ class Readings:
             if not ends[start]:
                 continue
             for end in range(start + 2, min(len(folded), start + _LONGEST) + 1):
-                for word in self.words.get(folded[start:end], ())[:_CHECKED]:
-                    ends[end].extend((*p, word) for p in ends[start][:_CHECKED])
+                for word in self.words.get(folded[start:end], ()):
+                    ends[end].extend((*p, word) for p in ends[start][:_PATHS])
         yield from sorted(ends[len(folded)], key=len)
 
 
