@@ -12,6 +12,7 @@ from typing import Literal
 
 ParagraphKind = Literal["body", "subhead", "caption"]
 EntityKind = Literal["person", "place", "org"]
+TermField = Literal["authors", "words"]  # the dictionaries completions read
 ENTITY_KINDS: tuple[EntityKind, ...] = ("person", "place", "org")
 TITLE_UNIT = -1  # a hit's `paragraph` (an analysed unit's number) when the title matched
 

@@ -29,6 +29,7 @@ from search.ingest.jsonl import Line, read_jsonl
 from search.ingest.pipeline import import_paths
 from search.limits import FACET_VALUES
 from search.models import Article
+from search.newsroom.completions import completions
 from search.newsroom.hints import NO_HINTS, search_with_hints
 from search.newsroom.related import related
 from search.query.aliases import alias_table
@@ -435,10 +436,10 @@ class BackendTests:
 
     def test_suggest_completes_names_and_words(self, engine, seed):
         reader = engine.reader(seed)
-        assert "董艳竹" in reader.suggest("董")
-        words = reader.suggest("郑州")
+        assert "董艳竹" in completions(reader, "董")
+        words = completions(reader, "郑州")
         assert words and all(w.startswith("郑州") for w in words)
-        assert reader.suggest("") == [] and reader.suggest("㐀㐀㐀") == []
+        assert completions(reader, "") == [] and completions(reader, "㐀㐀㐀") == []
 
     def test_stats_count_articles_and_paragraphs(self, engine, seed):
         stats = engine.reader(seed).stats()

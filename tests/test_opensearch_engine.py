@@ -52,6 +52,7 @@ from search.errors import (
 )
 from search.ingest.pipeline import import_paths
 from search.models import SearchResult
+from search.newsroom.completions import completions
 from search.query.request import GroupBy, SearchRequest
 from search.text.analysis import normalize, squeeze
 
@@ -314,7 +315,7 @@ def test_ranking_follows_the_same_rules(hosts: list[str], prefix: str, folder: P
 
 def test_suggest_stats_and_articles_match(engines: Engines, folder: Path) -> None:
     for prefix in ["郑", "张", "z", "港口", "1", "无废"]:
-        assert engines.cluster.suggest(prefix) == engines.whoosh.suggest(prefix), prefix
+        assert completions(engines.cluster, prefix) == completions(engines.whoosh, prefix), prefix
     whoosh = engines.whoosh.stats()
     cluster = engines.cluster.stats()
     assert (cluster.articles, cluster.paragraphs, cluster.files) == (

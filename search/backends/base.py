@@ -18,13 +18,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
-from search.limits import SUGGESTIONS
 from search.models import (
     Article,
     DayCount,
     Hit,
     IndexStats,
     SearchResult,
+    TermField,
 )
 from search.query.request import SearchRequest
 
@@ -77,12 +77,15 @@ class ArchiveReader(Protocol):
     def vocabulary(self) -> frozenset[str]:
         """Every distinct indexed jieba word (the `words` field) and every person, place
         and organisation name: what 你是不是要找 draws its suggestions from
-        (newsroom/corrections.py). It reads the whole term dictionary (seconds on a large
+        (`newsroom/hints.py`). It reads the whole term dictionary (seconds on a large
         archive), so callers keep it per `updated()`."""
         ...
 
-    def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
-        """Completions for a typed prefix: author names first, then frequent words."""
+    def prefixed_terms(self, field: TermField, prefix: str) -> list[tuple[str, int]]:
+        """(term, documents holding it) for at most `limits.SUGGEST_SCAN` terms of the
+        author-name or word dictionary that start with `prefix`, in dictionary order.
+        It reads term dictionaries only, cheap enough for every keystroke; what to
+        offer from them is `newsroom/completions.py`'s choice, the same for both engines."""
         ...
 
     def stats(self) -> IndexStats: ...

@@ -30,6 +30,7 @@ from search.newsroom.citations import (
     citation,
     citation_lines,
 )
+from search.newsroom.completions import completions
 from search.newsroom.hints import search_with_hints
 from search.newsroom.related import related
 from search.output.results import (
@@ -187,7 +188,7 @@ def query_needles() -> list[str]:
 @api.get("/suggest")
 def suggest() -> ResponseReturnValue:
     prefix = SUGGEST_PREFIX.read(request.args)
-    return jsonify({"query": prefix, "suggestions": archive().suggest(prefix)})
+    return jsonify({"query": prefix, "suggestions": completions(archive(), prefix)})
 
 
 @api.get("/openapi.json")

@@ -24,10 +24,9 @@ from search.backends.opensearch.mapping import ARTICLE, ENTITY_FIELDS, JOIN, UNI
 from search.backends.opensearch.store import OpenSearchStore
 from search.backends.opensearch.translate import Translation, has_parent
 from search.errors import ArticleNotFound, BaokuError, IndexUnavailable
-from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS, VOCABULARY_PAGE
-from search.models import Article, DayCount, Hit, IndexStats, SearchResult
+from search.limits import DAY_ARTICLES, SUGGEST_SCAN, VOCABULARY_PAGE
+from search.models import Article, DayCount, Hit, IndexStats, SearchResult, TermField
 from search.query.request import SearchRequest
-from search.text.analysis import normalize, squeeze
 
 EXPORT_PAGE = 500  # hits per search_after page
 IDS_PAGE = 10_000  # article ids per composite aggregation page
@@ -237,34 +236,15 @@ class OpenSearchReader:
                 page["after"] = terms["aggregations"]["terms"]["after_key"]
         return frozenset(found)
 
-    def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
-        """Author names first (at most half), then frequent words, as the Whoosh engine:
-        the first SUGGEST_SCAN dictionary terms with the prefix, by document frequency."""
-        key = squeeze(normalize(prefix))
-        if not key:
-            return []
-        pattern = _literal(key) + ".*"
-
-        def terms(field: str) -> dict[str, Any]:
-            return {
-                "terms": {
-                    "field": field,
-                    "include": pattern,
-                    "size": SUGGEST_SCAN,
-                    "order": {"_key": "asc"},
-                }
-            }
-
-        body = {"size": 0, "aggs": {"names": terms("authors"), "words": terms("words")}}
-        aggregations = self._search(body)["aggregations"]
-
-        def by_frequency(name: str) -> list[str]:
-            found = [(b["doc_count"], b["key"]) for b in aggregations[name]["buckets"]]
-            return [term for _, term in sorted(found, key=lambda f: (-f[0], f[1]))]
-
-        names = by_frequency("names")
-        words = [w for w in by_frequency("words") if len(w) > len(key) and not w.isdigit()]
-        return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
+    def prefixed_terms(self, field: TermField, prefix: str) -> list[tuple[str, int]]:
+        terms = {
+            "field": field,
+            "include": _literal(prefix) + ".*",
+            "size": SUGGEST_SCAN,
+            "order": {"_key": "asc"},
+        }
+        found = self._search({"size": 0, "aggs": {"terms": {"terms": terms}}})
+        return [(b["key"], b["doc_count"]) for b in found["aggregations"]["terms"]["buckets"]]
 
     def stats(self) -> IndexStats:
         with self.cluster.errors():

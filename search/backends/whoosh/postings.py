@@ -210,13 +210,13 @@ class IndexView:
         terms = self._searcher.reader().lexicon(field)
         return {t.decode() if isinstance(t, bytes) else t for t in terms}
 
-    def frequent_terms(self, field: str, prefix: str, scan: int) -> list[tuple[int, str]]:
-        """(document frequency, term) of at most `scan` terms of `field` starting with `prefix`."""
+    def frequent_terms(self, field: str, prefix: str, scan: int) -> list[tuple[str, int]]:
+        """(term, document frequency) of at most `scan` terms of `field` starting with `prefix`."""
         reader = self._searcher.reader()
         found = []
         for term in islice(reader.expand_prefix(field, prefix), scan):
             text = term.decode() if isinstance(term, bytes) else term
-            found.append((reader.doc_frequency(field, term), text))
+            found.append((text, reader.doc_frequency(field, term)))
         return found
 
 

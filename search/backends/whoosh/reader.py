@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from search.backends.hits import article_from_stored
 from search.backends.whoosh import collecting
 from search.backends.whoosh.matching import evaluate
-from search.backends.whoosh.postings import IndexView
 from search.backends.whoosh.snapshot import LatestSnapshot, Snapshot
 from search.backends.whoosh.store import last_commit, stats
 from search.config import Settings
 from search.errors import ArticleNotFound
-from search.limits import DAY_ARTICLES, SUGGEST_SCAN, SUGGESTIONS
-from search.models import ENTITY_KINDS, Article, DayCount, Hit, IndexStats, SearchResult
+from search.limits import DAY_ARTICLES, SUGGEST_SCAN
+from search.models import (
+    ENTITY_KINDS,
+    Article,
+    DayCount,
+    Hit,
+    IndexStats,
+    SearchResult,
+    TermField,
+)
 from search.query.request import SearchRequest
-from search.text.analysis import normalize, squeeze
 
 
 class WhooshReader:
@@ -66,20 +72,9 @@ class WhooshReader:
         """Every matching article id, unranked and without snippets: checks and exports."""
         return collecting.article_ids(evaluate(self.snapshot(), request))
 
-    def suggest(self, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
-        """Completions for a typed prefix: author names first, then frequent words.
-
-        Reads only the term dictionaries (no postings), so it is cheap enough
-        for every keystroke; at most SUGGEST_SCAN words are looked at.
-        """
-        key = squeeze(normalize(prefix))
-        if not key:
-            return []
-        view = self.snapshot().view
-        names = _by_frequency(view, "author_key", key, lambda name: True)
-        words = _by_frequency(view, "words", key, lambda w: len(w) > len(key) and not w.isdigit())
-        # Names first (a journalist types a colleague or a source), but never all ten.
-        return list(dict.fromkeys(names[: limit // 2] + words + names))[:limit]
+    def prefixed_terms(self, field: TermField, prefix: str) -> list[tuple[str, int]]:
+        name = "author_key" if field == "authors" else "words"
+        return self.snapshot().view.frequent_terms(name, prefix, SUGGEST_SCAN)
 
     def vocabulary(self) -> frozenset[str]:
         snap = self.snapshot()
@@ -114,10 +109,3 @@ class WhooshReader:
 
     def updated(self) -> datetime.datetime | None:
         return last_commit(self._settings.index_dir)
-
-
-def _by_frequency(
-    view: IndexView, field: str, prefix: str, keep: Callable[[str], bool]
-) -> list[str]:
-    found = view.frequent_terms(field, prefix, SUGGEST_SCAN)
-    return [text for df, text in sorted(found, key=lambda f: (-f[0], f[1])) if keep(text)]
