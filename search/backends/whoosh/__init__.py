@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from search.backends.whoosh import store
+from search.backends.whoosh.read_adapter import map_compound_files
 from search.backends.whoosh.reader import WhooshReader
 from search.backends.whoosh.workers import SEGMENT_TOKENS
 from search.config import Settings
@@ -47,6 +48,7 @@ class WhooshBackend:
         self.settings = settings
         self.segment_tokens = segment_tokens
         self.location = str(settings.index_dir)
+        map_compound_files()
 
     def exists(self) -> bool:
         return store.index_exists(self.settings.index_dir)

@@ -15,7 +15,9 @@ posting at a time in Python) cannot do fast enough. What this module relies on:
   each, read as one array instead of a call per document.
 * `Searcher._ix`: the index a searcher came from, to open a new searcher on its
   latest commit (`latest_searcher`) instead of `Searcher.refresh()`.
-* `whoosh.filedb.structfile.BufferFile.__init__` is replaced (see `_MappedFile`).
+* `whoosh.filedb.structfile.BufferFile.__init__` is replaced, by
+  `map_compound_files()` when a `WhooshBackend` is made, never at import (see
+  `_MappedFile`).
 
 `tests/test_stock_whoosh.py` runs stock Whoosh's own searcher over an index
 baoku wrote and compares its answers with baoku's, so a whoosh-reloaded
@@ -146,7 +148,19 @@ class _MappedFile:
         self._buf = memoryview(b"")
 
 
-def _buffer_file_init(
+def map_compound_files() -> None:
+    """Make Whoosh read compound segments over their memory map (`_MappedFile`).
+
+    A process-wide replacement of `BufferFile.__init__`, since Whoosh builds its
+    buffer files deep inside `CompoundStorage` with no hook to pass another
+    class; it is installed by the engine (`WhooshBackend`), not by importing
+    this module, and installing it twice changes nothing. Import workers are
+    forked from the process that installed it, so they read the same way.
+    """
+    BufferFile.__init__ = _mapped_buffer_file  # type: ignore[method-assign]
+
+
+def _mapped_buffer_file(
     self: BufferFile, buf: memoryview, name: str | None = None, onclose: Any = None
 ) -> None:
     self._buf = buf
@@ -155,6 +169,3 @@ def _buffer_file_init(
     self.onclose = onclose
     self.is_real = False
     self.is_closed = False
-
-
-BufferFile.__init__ = _buffer_file_init  # type: ignore[method-assign]
