@@ -39,7 +39,7 @@ ENTITY_COLUMNS = {"person": "person_key", "place": "place_key", "org": "org_key"
 
 INLINE_LIMIT = 8
 # Postings per block. Whoosh's default of 128 made ~2 M bigram posting lists
-# of many small blocks; search.postings reads whole lists block by block, and
+# of many small blocks; postings.py reads whole lists block by block, and
 # fewer, larger blocks mean fewer unpickle/decompress calls per list.
 BLOCK_LIMIT = 1024
 

@@ -15,7 +15,7 @@ The files are the W3 codec's own: stored fields, field lengths and columns go
 through Whoosh's `W3PerDocWriter` unchanged, terms into its ordered hash table,
 and `_TermWriter` lays out posting blocks and term infos as `W3PostingsWriter`
 does (tests/test_segments.py checks that a segment written both ways reads
-back the same), so Whoosh and `search.postings` read them as before.
+back the same), so Whoosh and `postings.py` read them as before.
 
 `merge` rewrites several segments as one, dropping deleted documents: the
 same writer, fed term by term from the old segments' blocks (one term's
@@ -164,7 +164,7 @@ def _seal(segment: whoosh3.W3Segment, doccount: int, storage: Storage) -> whoosh
 # Pickles of posting blocks and inlined postings. Whoosh writes protocol 2,
 # where each bytes value becomes a `_codecs.encode` call: 15x slower to dump,
 # 8x slower to load and 4x larger zlib'd than protocol 4 for a block of 1,024
-# positions. `pickle.loads` reads either, so Whoosh and search.postings do too.
+# positions. `pickle.loads` reads either, so Whoosh and postings.py do too.
 PICKLE_PROTOCOL = 4
 
 
