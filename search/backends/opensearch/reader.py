@@ -1,4 +1,4 @@
-"""`ArchiveReader` over the articles index: search, export, ids, article, suggest, stats.
+"""`ArchiveReader` over the articles index: search, export, ids, article, prefixed terms, stats.
 
 Each call is one or a few requests with the current committed state, so a
 long-lived reader (a gunicorn worker) sees an import as soon as it commits.
