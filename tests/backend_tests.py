@@ -434,6 +434,16 @@ class BackendTests:
         with pytest.raises(ArticleNotFound):
             reader.article("no-such-article")
 
+    def test_count_is_the_total_a_search_gives(self, engine, seed):
+        reader = engine.reader(seed)
+        for request in (
+            SearchRequest("郑州"),
+            SearchRequest("郑州", group="paragraph"),
+            SearchRequest("港口 OR 物流", author="董艳竹"),
+            SearchRequest("㐀㐀㐀"),
+        ):
+            assert reader.count(request) == reader.search(request).total, request
+
     def test_suggest_completes_names_and_words(self, engine, seed):
         reader = engine.reader(seed)
         assert "董艳竹" in completions(reader, "董")

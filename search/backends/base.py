@@ -50,6 +50,11 @@ class ArchiveReader(Protocol):
         """Ranked hits with snippets, the exact `total`, and facets when `request.facets`."""
         ...
 
+    def count(self, request: SearchRequest) -> int:
+        """The exact `total` a search would give, with nothing ranked, built or counted
+        beside it: what hints ask of variants of a query (newsroom/hints.py)."""
+        ...
+
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """The first `cap` hits in rank order, built one at a time for streaming."""
         ...

@@ -90,16 +90,16 @@ def hints(reader: ArchiveReader, request: SearchRequest, result: SearchResult) -
 
 class _Counter:
     """Article counts of variants of one request: one term alone, the request without
-    one part; each a search of one hit without facets, asked once."""
+    one part; each counted once (`ArchiveReader.count`: nothing ranked or built)."""
 
     def __init__(self, reader: ArchiveReader, request: SearchRequest) -> None:
         self.reader, self.request = reader, request
         self._seen: dict[SearchRequest, int] = {}
 
     def of(self, request: SearchRequest) -> int:
-        asked = replace(request, group="article", page=1, size=1, facets=False)
+        asked = replace(request, group="article", sort="relevance", page=1, facets=False)
         if asked not in self._seen:
-            self._seen[asked] = self.reader.search(asked).total
+            self._seen[asked] = self.reader.count(asked)
         return self._seen[asked]
 
     def alone(self, query: str) -> int:

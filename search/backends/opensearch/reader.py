@@ -73,6 +73,11 @@ class OpenSearchReader:
             facets=plan.facets(response["aggregations"]) if request.facets else None,
         )
 
+    def count(self, request: SearchRequest) -> int:
+        plan = Translation(request)
+        body = {"size": 0, "query": {"bool": {"filter": [plan.query()]}}, "track_total_hits": True}
+        return int(self._search(body)["hits"]["total"]["value"])
+
     def _ranked(self, plan: Translation) -> dict[str, Any]:
         """Query, rank order and what each hit needs to become a `Hit`."""
         query = plan.query()

@@ -63,6 +63,9 @@ class WhooshReader:
             facets=collecting.facets(answer, canonical) if request.facets else None,
         )
 
+    def count(self, request: SearchRequest) -> int:
+        return len(evaluate(self.snapshot(), request).found)
+
     def export(self, request: SearchRequest, cap: int) -> Iterator[Hit]:
         """The first `cap` hits in rank order, built one by one for streaming."""
         answer = evaluate(self.snapshot(), request)
