@@ -28,6 +28,32 @@ def test_the_shipped_table_groups_names_both_ways():
     assert expand(parse("author:北大"), table) == Text("北大", "author")  # a name is a name
 
 
+ERAS = [
+    {"id": "1998", "date": "1998-04-01", "title": "汉城会谈", "paragraphs": ["国家计委出席。"]},
+    {"id": "2016", "date": "2016-04-01", "title": "首尔会谈", "paragraphs": ["国家发改委出席。"]},
+    {"id": "env", "date": "2016-05-01", "title": "环保部门检查", "paragraphs": ["环保部门出动。"]},
+]
+
+
+def test_names_a_subject_had_in_other_years_find_each_other(tmp_path):
+    """A city or a ministry renamed: the search for today's name finds the old one's
+    coverage (and back), each explained; a short name that starts a common word
+    (环保部 in 环保部门) is not in the table, so 生态环境部 does not find local offices."""
+    settings = build_index([write_jsonl(tmp_path / "e.jsonl", ERAS)], tmp_path / "i")
+    client = create_app(settings).test_client()
+
+    def ids(query: str) -> list[str]:
+        return sorted(
+            h["article_id"] for h in client.get(f"/api/search?q={query}").get_json()["hits"]
+        )
+
+    assert ids("首尔") == ids("汉城") == ["1998", "2016"]
+    assert ids("国家发改委") == ids("国家计委") == ["1998", "2016"]
+    assert ids("生态环境部") == []
+    explained = client.get("/api/search?q=首尔").get_json()["explain"]
+    assert explained == "包含“首尔”（或其别名“汉城”）"
+
+
 def test_a_users_file_adds_names_without_reindexing(tmp_path):
     feed = write_jsonl(tmp_path / "r.jsonl", RECORDS)
     names = tmp_path / "aliases.txt"
