@@ -141,6 +141,22 @@ def test_embedded_box_on_another_origin(browser, server, tmp_path):
         assert marks[0].value_of_css_property("color") != "rgba(0, 128, 0, 1)"
         WebDriverWait(browser, 5).until(expected_conditions.title_is("内网首页"))
         browser.save_screenshot(str(SHOTS / "embed.png"))
+        # A misspelt name: the box says so and offers the archive's spelling to search.
+        field.clear()
+        field.send_keys("郑好荣")
+        shadow.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(browser, 10).until(
+            lambda _: shadow.find_elements(By.CSS_SELECTOR, ".did-you-mean button")
+        )
+        assert "郑好荣" in shadow.find_element(By.CSS_SELECTOR, ".not-found").text
+        offered = shadow.find_element(By.CSS_SELECTOR, ".did-you-mean button")
+        assert offered.text == "郑好融"
+        offered.click()
+        WebDriverWait(browser, 10).until(
+            lambda _: shadow.find_elements(By.CSS_SELECTOR, "ol.results li")
+        )
+        assert field.get_attribute("value") == "郑好融"
+        assert not shadow.find_elements(By.CSS_SELECTOR, ".did-you-mean")
     finally:
         static.shutdown()
         static.server_close()

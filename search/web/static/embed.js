@@ -7,7 +7,9 @@
  * Renders a search box and results inside a shadow root (no CSS leaks in or
  * out), calling the baoku API cross-origin. Archive text is set with
  * textContent; only the API's snippets, which are escaped HTML whose sole
- * markup is <mark>, are parsed as HTML.
+ * markup is <mark>, are parsed as HTML. When a query finds little or nothing,
+ * the API's hints are shown: why nothing was found, and 你是不是要找 buttons
+ * that search the suggested query in the box (never a silent rewrite).
  */
 (function () {
   "use strict";
@@ -29,7 +31,10 @@
     "ol{padding-left:1.4em;margin:.6em 0 0}li{margin:.4em 0}",
     "a{color:" + (dark ? "#9cf" : "#8b0000") + ";font-weight:bold}",
     ".meta{color:#888;font-size:.85em}mark{background:#ffe066;color:inherit}",
-    ".status{color:#888;font-size:.9em;margin:.4em 0 0}"
+    ".status{color:#888;font-size:.9em;margin:.4em 0 0}",
+    ".hints{font-size:.9em;margin:.3em 0 0}.hints:empty{display:none}",
+    ".hints button{font:inherit;padding:0 .3em;margin:0 .3em;cursor:pointer;border:0;" +
+      "background:none;text-decoration:underline;color:" + (dark ? "#9cf" : "#8b0000") + "}"
   ].join("");
   var box = document.createElement("div");
   box.className = "box";
@@ -45,19 +50,51 @@
   var status = document.createElement("p");
   status.className = "status";
   status.setAttribute("aria-live", "polite");
+  var hints = document.createElement("div");
+  hints.className = "hints";
   var list = document.createElement("ol");
   list.className = "results";
   form.appendChild(input);
   form.appendChild(button);
   box.appendChild(form);
   box.appendChild(status);
+  box.appendChild(hints);
   box.appendChild(list);
   root.appendChild(style);
   root.appendChild(box);
 
+  function showHints(data) {
+    hints.textContent = "";
+    (data.not_found || []).forEach(function (reason) {
+      var line = document.createElement("p");
+      line.className = "not-found";
+      line.textContent = reason;
+      hints.appendChild(line);
+    });
+    var offered = data.suggestions || [];
+    if (!offered.length) { return; }
+    var line = document.createElement("p");
+    line.className = "did-you-mean";
+    line.appendChild(document.createTextNode("你是不是要找："));
+    offered.forEach(function (suggestion) {
+      var choice = document.createElement("button");
+      choice.type = "button";
+      choice.textContent = suggestion.query;
+      choice.title = suggestion.articles + " 篇";
+      choice.addEventListener("click", function () {
+        input.value = suggestion.query;
+        search(suggestion.query);
+      });
+      line.appendChild(choice);
+      line.appendChild(document.createTextNode("（" + suggestion.articles + " 篇）"));
+    });
+    hints.appendChild(line);
+  }
+
   function render(data, query) {
     list.textContent = "";
     status.textContent = "共 " + data.total + " 篇";
+    showHints(data);
     data.hits.forEach(function (hit) {
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -79,11 +116,9 @@
     });
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var query = input.value.trim();
-    if (!query) { return; }
+  function search(query) {
     status.textContent = "搜索中…";
+    hints.textContent = "";
     fetch(base + "api/search?size=" + size + "&q=" + encodeURIComponent(query))
       .then(function (response) {
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
@@ -97,5 +132,11 @@
         render(result.data, query);
       })
       .catch(function () { status.textContent = "无法连接报库"; });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = input.value.trim();
+    if (query) { search(query); }
   });
 }());
