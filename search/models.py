@@ -57,7 +57,7 @@ class Article:
     page_name: str | None = None  # 版名 such as 要闻, from the page header
     continued_on: str | None = None  # the page a `（下转第二版）` sends the reader to
     continued_from: str | None = None  # a continuation's `（上接第一版）`, while it stands alone
-    continuation_at: int | None = None  # joined: index of the first paragraph from `continued_on`
+    continuation_at: int | None = None  # joined: the paragraph where `continued_on` begins
     imported: str | None = None  # when this version was imported: UTC, ISO 8601 to the second
     mentions: tuple[Mention, ...] = ()  # found at import (analysed.py), never given by a file
 

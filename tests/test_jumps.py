@@ -10,10 +10,22 @@ parts are one article under the first part's id; alone, each part is indexed as 
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
-from pagekit import Page, Story, assert_same, expect, han_phrase, header, paras, read_back, title
+from pagekit import (
+    Page,
+    Story,
+    assert_same,
+    expect,
+    han_phrase,
+    header,
+    paras,
+    read_back,
+    split,
+    title,
+)
 from support import build_index, reader_for
 
 from search.errors import ArticleNotFound
@@ -106,6 +118,32 @@ def test_both_pages_give_one_article(tmp_path: Path, how: str) -> None:
     ]
     build_index(paths, tmp_path / "index")
     assert_joined(tmp_path / "index")
+
+
+@pytest.mark.parametrize("order", ["page-order", "reversed"])
+def test_a_sentence_cut_by_the_jump_is_one_paragraph(tmp_path: Path, order: str) -> None:
+    """`…严厉打击走私违法活（下转第二版）` on page 1, `（上接第一版）动；…` on page 2: the halves
+    of the cut paragraph are one paragraph again, so a phrase across the cut is found,
+    whichever page the import reads first; continuation_at names the joined paragraph."""
+    head, tail = split(paras(GRAIN)[1])
+    one = Page().add(_masthead(1, DAY, PAPER, "front"), f"### {title(GRAIN)}")
+    one.add(paras(GRAIN)[0], head + "（下转第二版）")
+    two = Page().add(_masthead(2, DAY, PAPER, "front"), f"### {title(GRAIN)}")
+    two.add("（上接第一版）" + tail, *paras(GRAIN, 2))
+    paths = [write(tmp_path, "p1.txt", one.text()), write(tmp_path, "p2.txt", two.text())]
+    index = tmp_path / "index"
+    build_index(paths if order == "page-order" else paths[::-1], index)
+
+    story = Story(title(GRAIN), continued_on="2", continuation_at=1)
+    story.add("body", *paras(GRAIN))
+    assert_same(
+        read_back([reader_for(index).article("p1-01")]),
+        [expect("p1-01", story, date=DAY, paper=PAPER, page="1")],
+    )
+    cut = re.search(r"[\u4e00-\u9fff]{1,5}\|[\u4e00-\u9fff]{1,5}", head + "|" + tail)
+    assert cut is not None
+    across = cut[0].replace("|", "")  # the Han characters either side of the cut
+    assert found(index, f'"{across}"') == (1, ["p1-01"])
 
 
 def test_page_one_first_then_page_two_joins_without_duplicate(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from search.ingest.markup import SENTENCE_END
 from search.text.entities.credits import CREDIT_WORDS, DIGIT_DATE, NAME_WORD, ROLE
 from search.text.entities.lexicon import BYLINE_SURNAMES, COMPOUND_SURNAMES
 
@@ -45,7 +46,6 @@ _DATELINE = re.compile(DIGIT_DATE)
 _TRAILING = re.compile(r"[（(]\s*(?P<credit>[^（()）]{2,60})[）)]$")
 _CAPTION_CREDIT = re.compile(r"(?P<credit>" + ROLE + r"\s*[\u4e00-\u9fff·\s]{2,20}?)\s*摄$")
 _AGENCY = re.compile(r"[\u4e00-\u9fff]{1,8}社发")
-SENTENCE_END = set("。！？!?；;…")
 
 
 def names_in(credit: str, glued_photo: bool = False) -> list[str] | None:

@@ -2,7 +2,9 @@
 
 A reader of the archive wants the story, not two halves: when both parts of
 one issue are imported they become ONE article (the first part's id, title and
-byline; both parts' paragraphs; `continuation_at` says where page two begins).
+byline; both parts' paragraphs; `continuation_at` says where page two begins: the
+paragraph the page turn falls in). A sentence the jump cut (the first part ends
+mid-sentence) is one paragraph again, as the halves of a column break are.
 Parts are paired by issue (paper and date; undated pages only within one
 folder), by the two pages, then by title (equal, or one containing the other),
 then in page order.
@@ -21,7 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from search.ingest.furniture import PAGE_NUMBER, page_label
-from search.models import Article
+from search.ingest.markup import ends_sentence
+from search.models import Article, Paragraph
 
 _ONWARD = ("下转", "转")  # the story goes on at that page
 _MARKER = r"(?P<way>下转|上接|紧接|转|接|续)\s*(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")\s*版"
@@ -140,6 +143,24 @@ def _pairs_title(first: Article, rest: Article) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+def _cut(first: Sequence[Paragraph], rest: Sequence[Paragraph]) -> int:
+    """1 when the jump cut a sentence (`…走私违法活（下转第二版）`, `（上接第一版）动；…`):
+    the first part's last body paragraph ends no sentence and the rest opens with body."""
+    return int(
+        bool(first and rest)
+        and first[-1].kind == rest[0].kind == "body"
+        and not ends_sentence(first[-1].text)
+    )
+
+
+def _mended(first: Sequence[Paragraph], rest: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+    """Both parts' paragraphs, the halves of a cut sentence one paragraph again (so a
+    phrase across the jump is found, as one across a column break is)."""
+    if not _cut(first, rest):
+        return (*first, *rest)
+    return (*first[:-1], replace(first[-1], text=first[-1].text + rest[0].text), *rest[1:])
+
+
 def join_jumps(pages: Mapping[str, Sequence[Article]]) -> dict[str, list[Article]]:
     """Each page's articles with every paired continuation folded into its first part.
 
@@ -187,9 +208,9 @@ def join_jumps(pages: Mapping[str, Sequence[Article]]) -> dict[str, list[Article
         rest = whole(rest, seen | {_key(rest)})
         return replace(
             article,
-            paragraphs=article.paragraphs + rest.paragraphs,
+            paragraphs=_mended(article.paragraphs, rest.paragraphs),
             authors=tuple(dict.fromkeys(article.authors + rest.authors)),
-            continuation_at=len(article.paragraphs),
+            continuation_at=len(article.paragraphs) - _cut(article.paragraphs, rest.paragraphs),
         )
 
     return {

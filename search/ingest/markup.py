@@ -13,6 +13,15 @@ import re
 from dataclasses import dataclass
 
 BOLD = -1  # `Line.heading` of a line that is only **bold**
+SENTENCE_END = set("。！？!?；;…")  # a sentence is over: a credit or caption may follow
+PARAGRAPH_END = SENTENCE_END | set(":：」』”’）)】》")  # nothing of the sentence is left
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` can end a paragraph: one that does not was cut (a column break,
+    a hard wrap, a jump to another page) and goes on in the next piece of body text."""
+    return bool(text) and text[-1] in PARAGRAPH_END
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:br|p|div|tr|li|h[1-6])\b[^<>]{0,200}>", re.IGNORECASE)

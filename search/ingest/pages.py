@@ -26,14 +26,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from search.ingest.bylines import SENTENCE_END as _STRONG_END
 from search.ingest.bylines import byline_lead, byline_line, trailing_credit
 from search.ingest.furniture import Header, is_footer, page_label, read_header
 from search.ingest.jumps import Jump, jump_line, strip_jumps
-from search.ingest.markup import BOLD, Line, clean_lines, split_lines
+from search.ingest.markup import BOLD, Line, clean_lines, ends_sentence, split_lines
 from search.models import Article, Paragraph, ParagraphKind
 
-SENTENCE_END = _STRONG_END | set(":：」』”’）)】》")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！!？?、]")
 _CAPTION_START = re.compile(r"^(?:图为|图[：:]|[上下左右中]图[：:为]?|题图|图片说明)")
 _CAPTION_END = re.compile(
@@ -307,10 +305,10 @@ class _Structure:
         if current is not None and 0 < current.level < following.heading:
             return False  # the heading is a subhead of the open article
         text = para.text
-        if len(text) > KICKER_CHARS or _ends_sentence(text) or _is_caption(text):
+        if len(text) > KICKER_CHARS or ends_sentence(text) or _is_caption(text):
             return False
         if current is not None and current.paragraphs and current.paragraphs[-1].kind == "body":
-            if not _ends_sentence(current.paragraphs[-1].text):
+            if not ends_sentence(current.paragraphs[-1].text):
                 return False  # mid-sentence: a caption between halves
         return byline_line(text) is None
 
@@ -401,7 +399,7 @@ def _paragraphs(items: list[Line | Jump]) -> list[Line | Jump | _Para]:
 
 
 def _wraps(line: str, following: str) -> bool:
-    if _ends_sentence(line) or _looks_like_subhead(line) or byline_line(line) is not None:
+    if ends_sentence(line) or _looks_like_subhead(line) or byline_line(line) is not None:
         return False
     return not (following.startswith("——") or _is_caption(following) or jump_line(following))
 
@@ -412,12 +410,8 @@ def _is_caption(text: str) -> bool:
 
 def _looks_like_subhead(text: str) -> bool:
     return (
-        len(text) <= SUBHEAD_CHARS and not _ends_sentence(text) and not _CLAUSE_PUNCT.search(text)
+        len(text) <= SUBHEAD_CHARS and not ends_sentence(text) and not _CLAUSE_PUNCT.search(text)
     )
-
-
-def _ends_sentence(text: str) -> bool:
-    return bool(text) and text[-1] in SENTENCE_END
 
 
 def _rejoin(paragraphs: list[_Para], notes: list[PageNote]) -> list[_Para]:
@@ -428,7 +422,7 @@ def _rejoin(paragraphs: list[_Para], notes: list[PageNote]) -> list[_Para]:
     while pending:
         para = pending.pop(0)
         captions: list[_Para] = []
-        while para.kind == "body" and not _ends_sentence(para.text) and pending:
+        while para.kind == "body" and not ends_sentence(para.text) and pending:
             between = 0
             while between < len(pending) and _between_halves(pending[between]):
                 between += 1
@@ -465,4 +459,4 @@ def _between_halves(para: _Para, body: bool = False) -> bool:
     `body`, also a short body line that ends no sentence (the seed page's photo caption)."""
     if para.kind in ("caption", "subhead"):
         return True
-    return body and not _ends_sentence(para.text) and len(para.text) <= CAPTION_BETWEEN_CHARS
+    return body and not ends_sentence(para.text) and len(para.text) <= CAPTION_BETWEEN_CHARS
