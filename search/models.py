@@ -48,6 +48,7 @@ class Article:
     source: str  # what the reader sees: the page file name or the JSONL record's source
     origin: str = ""  # resolved path of the input file; replace and prune work per file
     subtitle: str | None = None
+    photographers: tuple[str, ...] = ()  # a caption's photo credit (（记者 张三摄）): never authors
     dateline: str | None = None  # "12月29日" as printed after the byline; never turned into a date
     paper: str | None = None
     page: str | None = (

@@ -174,6 +174,7 @@ LEADS: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("本报北京12月30日电（记者 王晓东 通讯员 赵明）", ("王晓东", "赵明"), "12月30日"),
 )
 # Captions (section 5) about `subject`: (caption, authors its credit gives).
+# Caption forms: (form, the photographers its credit gives).
 CAPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("图为{}现场", ()),
     ("图：{}", ()),
@@ -213,6 +214,7 @@ class Story:
     subtitle: str | None = None
     section: str | None = None
     authors: tuple[str, ...] = ()
+    photographers: tuple[str, ...] = ()
     dateline: str | None = None
     continued_on: str | None = None
     continued_from: str | None = None
@@ -307,6 +309,7 @@ def read_back(articles: list[Article] | tuple[Article, ...]) -> list[dict[str, A
             **{name: getattr(a, name) for name in _FIELDS},
             "paragraphs": [(p.kind, p.text) for p in a.paragraphs],
             "authors": tuple(a.authors),
+            "photographers": tuple(a.photographers),
         }
         for a in articles
     ]

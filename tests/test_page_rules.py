@@ -378,27 +378,31 @@ def test_byline_leads_stay_in_the_first_paragraph(
     assert_same(parsed(page), page.expected())
 
 
-def test_trailing_credits_give_authors() -> None:
+def test_trailing_credits_give_authors_and_photographers() -> None:
     """Photo credits ending captions and `（王晓东）` ending the last paragraph stay in the
-    text; a paragraph that is only a credit is removed. Authors in page order."""
+    text; a paragraph that is only a credit is removed. A caption's credit names a
+    photographer, never an author; authors in page order."""
     rail, nuclear = paras(RAIL), paras(NUCLEAR)
     photo = "图为京广线上的提速列车（记者 赵明 摄）"
     page = Page().add(f"### {title(RAIL)}", rail[0], photo, rail[1], rail[2] + "（王晓东）")
-    story = Story(title(RAIL), authors=("赵明", "王晓东")).add("body", rail[0])
+    story = Story(title(RAIL), authors=("王晓东",), photographers=("赵明",)).add("body", rail[0])
     page.stories.append(story.add("caption", photo).add("body", rail[1], rail[2] + "（王晓东）"))
     xinhua = "秦山核电站工地一角（新华社记者兰红光摄）"
     page.add(f"### {title(NUCLEAR)}", nuclear[0], xinhua, *nuclear[1:], "（本报记者 孙立）")
-    story = Story(title(NUCLEAR), authors=("兰红光", "孙立")).add("body", nuclear[0])
+    story = Story(title(NUCLEAR), authors=("孙立",), photographers=("兰红光",))
+    story.add("body", nuclear[0])
     page.stories.append(story.add("caption", xinhua).add("body", *nuclear[1:]))
     assert_same(parsed(page), page.expected())
 
 
 def test_byline_and_photo_credit_keep_the_whole_name() -> None:
-    """`本报记者 张建文` and `（记者 张建文 摄）` are one author 张建文, never 张建."""
+    """`本报记者 张建文` and `（记者 张建文 摄）` name 张建文 (author and photographer),
+    never 张建."""
     rail = paras(RAIL)
     photo = "图为京广线提速列车运行现场（记者 张建文 摄）"
     page = Page().add(f"### {title(RAIL)}", "本报记者 张建文", rail[0], photo, *rail[1:])
-    story = Story(title(RAIL), authors=("张建文",)).add("body", rail[0]).add("caption", photo)
+    story = Story(title(RAIL), authors=("张建文",), photographers=("张建文",))
+    story.add("body", rail[0]).add("caption", photo)
     page.stories.append(story.add("body", *rail[1:]))
     assert_same(parsed(page), page.expected())
 
@@ -409,7 +413,8 @@ def test_a_photo_credit_keeps_a_name_that_starts_with_a_rarer_surname_whole() ->
     rail = paras(RAIL)
     photo = "图为京广线提速列车运行现场（新华社记者索朗罗布摄）"
     page = Page().add(f"### {title(RAIL)}", rail[0], photo, *rail[1:])
-    story = Story(title(RAIL), authors=("索朗罗布",)).add("body", rail[0]).add("caption", photo)
+    story = Story(title(RAIL), photographers=("索朗罗布",))
+    story.add("body", rail[0]).add("caption", photo)
     page.stories.append(story.add("body", *rail[1:]))
     assert_same(parsed(page), page.expected())
 
@@ -418,15 +423,45 @@ def test_a_photo_credit_keeps_a_name_that_starts_with_a_rarer_surname_whole() ->
 # 5. Captions and column breaks
 
 
-@pytest.mark.parametrize(("form", "authors"), CAPTIONS, ids=[c for c, _ in CAPTIONS])
-def test_captions_are_kept_as_captions(form: str, authors: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("form", "photographers"), CAPTIONS, ids=[c for c, _ in CAPTIONS])
+def test_captions_are_kept_as_captions(form: str, photographers: tuple[str, ...]) -> None:
     """Each caption form between two paragraphs is a `caption` in place (a short one is
-    not a subhead); its photo credit gives an author."""
+    not a subhead); its photo credit names a photographer, not an author."""
     rail = paras(RAIL)
     caption = form.format("京广线上的提速列车")
     page = Page().add(f"### {title(RAIL)}", rail[0], caption, *rail[1:])
-    story = Story(title(RAIL), authors=authors).add("body", rail[0]).add("caption", caption)
+    story = Story(title(RAIL), photographers=photographers)
+    story.add("body", rail[0]).add("caption", caption)
     page.stories.append(story.add("body", *rail[1:]))
+    assert_same(parsed(page), page.expected())
+
+
+@pytest.mark.parametrize(
+    ("lines", "caption", "photographers"),
+    [
+        (
+            ("图为京广线上的提速列车", "（记者 赵明摄）"),
+            "图为京广线上的提速列车（记者 赵明摄）",
+            ("赵明",),
+        ),
+        (("图为京广线上的提速列车。新华社记者 赵明 摄",), None, ("赵明",)),
+        (("京广线上的提速列车（新华社记者兰红光摄）",), None, ("兰红光",)),
+        (("图为京广线上的提速列车",), None, ()),
+    ],
+    ids=["caption+credit-line", "credit-without-parens", "credit-in-parens", "caption"],
+)
+def test_a_caption_under_an_image_stays_a_caption(
+    lines: tuple[str, ...], caption: str | None, photographers: tuple[str, ...]
+) -> None:
+    """`![](…)`, then the caption and its credit, then the story on the next lines with no
+    blank line: the caption (its credit line joined to it) is a caption, its names are
+    photographers, and the story's first paragraph is body text, never glued to it."""
+    rail = paras(RAIL)
+    block = "\n".join([IMAGE_LINES[0], *lines, rail[0]])
+    page = Page().add(f"### {title(RAIL)}", "本报记者 孙立", block, *rail[1:])
+    story = Story(title(RAIL), authors=("孙立",), photographers=photographers)
+    story.add("caption", caption or lines[0]).add("body", *rail)
+    page.stories.append(story)
     assert_same(parsed(page), page.expected())
 
 

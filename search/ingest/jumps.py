@@ -210,6 +210,7 @@ def join_jumps(pages: Mapping[str, Sequence[Article]]) -> dict[str, list[Article
             article,
             paragraphs=_mended(article.paragraphs, rest.paragraphs),
             authors=tuple(dict.fromkeys(article.authors + rest.authors)),
+            photographers=tuple(dict.fromkeys(article.photographers + rest.photographers)),
             continuation_at=len(article.paragraphs) - _cut(article.paragraphs, rest.paragraphs),
         )
 

@@ -93,6 +93,7 @@ class _Draft:
     kicker: str | None = None
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
     dateline: str | None = None
     paragraphs: list[_Para] = field(default_factory=list)
     onward: str | None = None
@@ -134,6 +135,7 @@ def read_page_text(text: str, path: str, defaults: PageMeta | None = None) -> Pa
                 title=d.title,
                 section=d.section or meta.page_name,
                 authors=tuple(dict.fromkeys(d.authors)),
+                photographers=tuple(dict.fromkeys(d.photographers)),
                 date=meta.date,
                 paragraphs=tuple(Paragraph(p.text, p.kind) for p in paragraphs),
                 source=Path(path).name,
@@ -341,6 +343,8 @@ class _Structure:
 
     def _add(self, draft: _Draft, para: _Para) -> None:
         text = para.text
+        if self._caption_credit(draft, para):
+            return
         fresh = draft.fresh()
         if fresh and draft.subtitle is None and not draft.paragraphs and text.startswith("——"):
             # A bare `——` is a rule, not a subtitle: None, never "" shown as an empty subtitle.
@@ -351,22 +355,41 @@ class _Structure:
             self.notes.append(PageNote(para.line, "byline", "authors: " + "、".join(names), text))
             return
         credit = trailing_credit(text)
+        caption = _is_caption(text)
         if credit is not None and not credit[1]:
-            draft.authors.extend(credit[0])  # a paragraph that is only a credit: （张三）
+            who = draft.photographers if caption else draft.authors  # （张三摄） / （张三）
+            who.extend(credit[0])
+            kind = "photographers" if caption else "authors"
             self.notes.append(
-                PageNote(para.line, "byline", "authors: " + "、".join(credit[0]), text)
+                PageNote(para.line, "byline", f"{kind}: " + "、".join(credit[0]), text)
             )
             return
         if fresh and not draft.authors and (lead := byline_lead(text)) is not None:
             draft.authors.extend(lead.authors)
             draft.dateline = lead.dateline
         if credit is not None:
-            draft.authors.extend(credit[0])
-        if _is_caption(text):
+            (draft.photographers if caption else draft.authors).extend(credit[0])
+        if caption:
             para.kind = "caption"
         elif _looks_like_subhead(text):
             para.kind = "subhead"
         draft.paragraphs.append(para)
+
+
+    def _caption_credit(self, draft: _Draft, para: _Para) -> bool:
+        """`（记者 张三摄）` alone on the line under a caption: that caption's credit,
+        joined to it, and its names photographers (not a byline, even before the body)."""
+        if not (draft.paragraphs and draft.paragraphs[-1].kind == "caption"):
+            return False
+        credit = trailing_credit(para.text)
+        if credit is None or credit[1] or not _is_caption(para.text):
+            return False
+        draft.paragraphs[-1].text += para.text
+        draft.photographers.extend(credit[0])
+        self.notes.append(
+            PageNote(para.line, "caption", "the credit of the caption above", para.text)
+        )
+        return True
 
 
 def _bold_levels(items: list[Line | Jump]) -> list[Line | Jump]:
@@ -401,6 +424,8 @@ def _paragraphs(items: list[Line | Jump]) -> list[Line | Jump | _Para]:
 def _wraps(line: str, following: str) -> bool:
     if ends_sentence(line) or _looks_like_subhead(line) or byline_line(line) is not None:
         return False
+    if _CAPTION_END.search(line):
+        return False  # a caption's credit (…新华社记者 张三 摄) ends it: body text follows
     return not (following.startswith("——") or _is_caption(following) or jump_line(following))
 
 

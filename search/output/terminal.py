@@ -116,6 +116,7 @@ def article_text(article: Article, needles: Sequence[str], color: bool) -> str:
         where_printed(article),
         article.section or "",
         "、".join(article.authors),
+        "摄影 " + "、".join(article.photographers) if article.photographers else "",
         article.source,
     ]
     lines += [" · ".join(a for a in about if a), ""]
@@ -148,6 +149,7 @@ def parsed_page(page: ParsedPage, color: bool) -> str:
             f"副题 {article.subtitle}" if article.subtitle else "",
             f"section {article.section}" if article.section else "",
             f"authors {'、'.join(article.authors)}" if article.authors else "",
+            f"photographers {'、'.join(article.photographers)}" if article.photographers else "",
             f"dateline {article.dateline}" if article.dateline else "",
             *jump_lines(article),
         ]

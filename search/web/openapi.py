@@ -112,6 +112,10 @@ _ARTICLE_FIELDS: dict[str, Schema] = {
     "section": _NULLABLE_STRING,
     "date": _NULLABLE_STRING,
     "authors": _array(_STRING),
+    "photographers": {
+        **_array(_STRING),
+        "description": "Photo credits of the article's captions; never authors.",
+    },
     "source": _STRING,
     "dateline": _NULLABLE_STRING,
     "paper": _NULLABLE_STRING,
