@@ -39,3 +39,10 @@ class IndexUnavailable(BaokuError):
 
 class IndexBusy(BaokuError):
     code, http_status, exit_code = "index_busy", 503, 1
+
+
+class UnreadableFile(BaokuError):
+    """An input file a reader cannot use (damaged, hostile, over a limit): the import
+    reports it as skipped, with this message, and goes on with the rest."""
+
+    code, http_status, exit_code = "unreadable_file", 422, 1

@@ -55,3 +55,12 @@ FEED_ENTRIES = 50  # newest articles in a search's Atom feed
 TREND_QUERIES = 6  # queries compared in one trend chart
 RELATED_ARTICLES = 10  # 相关报道 listed for an article
 RELATED_WORDS = 6  # distinctive words searched for them
+
+# Input files (search/ingest/formats.py). A file is untrusted: each limit stops a file
+# that would take the machine's memory or minutes before it is read, and the file is
+# skipped with the limit named. A broadsheet page scanned at 300 dpi is about 4,000 × 6,000
+# pixels (24 MP) and a PDF page with a text layer a few MB.
+DOCUMENT_MB = 64  # bytes of one HTML, PDF, image or .docx file
+DOCUMENT_TEXT_MB = 16  # text a document may expand to (a .docx's XML, an HTML page's text)
+PDF_PAGES = 32  # pages of one PDF file (an issue of a city daily)
+IMAGE_PIXELS = 80_000_000  # pixels of one scanned page (80 MP: 600 dpi broadsheet)

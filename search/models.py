@@ -49,6 +49,7 @@ class Article:
     origin: str = ""  # resolved path of the input file; replace and prune work per file
     subtitle: str | None = None
     photographers: tuple[str, ...] = ()  # a caption's photo credit (（记者 张三摄）): never authors
+    ocr: float | None = None  # recognised from a scan: the OCR's mean confidence (0..1)
     dateline: str | None = None  # "12月29日" as printed after the byline; never turned into a date
     paper: str | None = None
     page: str | None = (
@@ -89,15 +90,6 @@ class Skipped:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """One input file, decoded, with the hash that makes re-imports incremental."""
-
-    path: str
-    text: str
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -340,6 +340,21 @@ def test_subheads() -> None:
     assert_same(parsed(page), page.expected())
 
 
+def test_a_heading_above_a_subhead_is_kept() -> None:
+    """A deeper heading right above a subhead of the open story (a bold caption, a bold
+    line) is no kicker of a new article: it stays in the story, a caption when it reads
+    as one, never lost."""
+    grain = paras(GRAIN)
+    page = Page().add(f"## {title(GRAIN)}", grain[0], "**图为京广线上的提速列车**")
+    page.add("### 粮食生产不能放松", grain[1], "**保持总供给基本稳定**", "### 结构调整", grain[2])
+    story = Story(title(GRAIN)).add("body", grain[0]).add("caption", "图为京广线上的提速列车")
+    story.add("subhead", "粮食生产不能放松").add("body", grain[1])
+    page.stories.append(
+        story.add("subhead", "保持总供给基本稳定", "结构调整").add("body", grain[2])
+    )
+    assert_same(parsed(page), page.expected())
+
+
 def test_subtitle_and_bare_dash() -> None:
     """`——…` right after a title is the 副题; a bare `——` is nothing."""
     page = Page()

@@ -22,6 +22,7 @@ def ends_sentence(text: str) -> bool:
     a hard wrap, a jump to another page) and goes on in the next piece of body text."""
     return bool(text) and text[-1] in PARAGRAPH_END
 
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:br|p|div|tr|li|h[1-6])\b[^<>]{0,200}>", re.IGNORECASE)

@@ -40,7 +40,7 @@ _CAPTION_END = re.compile(
 SUBHEAD_CHARS = 30  # a subhead or kicker is a short line
 KICKER_CHARS = 40
 CAPTION_BETWEEN_CHARS = 80  # longer sentence-less text between two halves is a third piece
-_FRONT_MATTER_KEYS = ("date", "paper", "page")
+_FRONT_MATTER_KEYS = ("date", "paper", "page", "page_name")
 _FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][\w-]*")
 
 NoteKind = Literal["dropped", "metadata", "byline", "jump", "joined", "caption"]
@@ -75,6 +75,7 @@ class ParsedPage:
     meta_from: dict[str, str]  # field -> "front matter" | "option" | "header"
     articles: tuple[Article, ...]
     notes: tuple[PageNote, ...]
+    format: str = "page"  # the file's format (search/ingest/formats.py), for `baoku parse`
 
 
 @dataclass
@@ -191,7 +192,7 @@ def _merge_meta(
         ("date", (date, defaults.date, header.date)),
         ("paper", (front.get("paper"), defaults.paper, header.paper)),
         ("page", (_page(front.get("page")), defaults.page, header.page)),
-        ("page_name", (None, defaults.page_name, header.page_name)),
+        ("page_name", (front.get("page_name"), defaults.page_name, header.page_name)),
     ):
         for origin, value in zip(("front matter", "option", "header"), values, strict=True):
             if value:
@@ -276,13 +277,15 @@ class _Structure:
             # A bare `##` banner names no section: None, not "" (an empty facet value).
             self.section, self.section_level, self.current = title or None, next_level, None
             return
-        if next_level and next_level < line.heading and title:
-            self.kicker = title
-            return
         current = self.current
+        in_story = current is not None and 0 < current.level < next_level
+        if next_level and next_level < line.heading and title and not in_story:
+            self.kicker = title  # above a title; above a subhead it is a subhead itself
+            return
         if current is not None and 0 < current.level < line.heading:
             if title:  # a bare `###` is no subhead; "" would show as an empty paragraph
-                current.paragraphs.append(_Para(title, "subhead", line.number))
+                kind: ParagraphKind = "caption" if _is_caption(title) else "subhead"
+                current.paragraphs.append(_Para(title, kind, line.number))
             for jump in jumps:
                 current.jump(jump)
             return
@@ -375,7 +378,6 @@ class _Structure:
             para.kind = "subhead"
         draft.paragraphs.append(para)
 
-
     def _caption_credit(self, draft: _Draft, para: _Para) -> bool:
         """`（记者 张三摄）` alone on the line under a caption: that caption's credit,
         joined to it, and its names photographers (not a byline, even before the body)."""
@@ -434,9 +436,7 @@ def _is_caption(text: str) -> bool:
 
 
 def _looks_like_subhead(text: str) -> bool:
-    return (
-        len(text) <= SUBHEAD_CHARS and not ends_sentence(text) and not _CLAUSE_PUNCT.search(text)
-    )
+    return len(text) <= SUBHEAD_CHARS and not ends_sentence(text) and not _CLAUSE_PUNCT.search(text)
 
 
 def _rejoin(paragraphs: list[_Para], notes: list[PageNote]) -> list[_Para]:

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from search.backends.base import ArchiveWriter, Batch, LineTable, Manifest, Progress, Store
-from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page, sha256_of
+from search.ingest.files import JSONL_SUFFIXES, sha256_of
+from search.ingest.formats import find_inputs, read_document
 from search.ingest.jsonl import read_jsonl
 from search.ingest.jumps import JumpPart, join_jumps, jump_parts, linked_files
-from search.ingest.pages import PageFormatError, PageMeta, parse_page
+from search.ingest.pages import PageMeta
 from search.models import Article, IndexReport, Skipped, imported_stamp
 
 
@@ -76,16 +77,13 @@ def _articles(
 def _page_articles(
     path: Path, meta: PageMeta | None, skipped: list[Skipped]
 ) -> list[Article] | None:
-    """A page file's articles, or None (reported in `skipped`) when it cannot be read."""
-    source = read_page(path)
-    if isinstance(source, Skipped):
-        skipped.append(source)
+    """A page file's articles (any format but JSONL), or None (reported in `skipped`)
+    when it cannot be read."""
+    page = read_document(path, meta)
+    if isinstance(page, Skipped):
+        skipped.append(page)
         return None
-    try:
-        return parse_page(source.text, str(path), meta)
-    except PageFormatError as exc:
-        skipped.append(Skipped(str(path), str(exc)))
-        return None
+    return list(page.articles)
 
 
 def _with_jump_partners(

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from search.ingest.files import JSONL_SUFFIXES, find_inputs, read_page
+from search.ingest.files import JSONL_SUFFIXES
+from search.ingest.formats import find_inputs, read_document
 from search.ingest.jsonl import Line, read_jsonl
 from search.ingest.jumps import join_jumps
-from search.ingest.pages import PageFormatError, PageMeta, PageNote, ParsedPage, read_page_text
+from search.ingest.pages import PageMeta, PageNote, ParsedPage
 from search.models import Article, Skipped
 
 
@@ -29,16 +30,15 @@ def preview(
             skipped.append(item)
         elif item.suffix.lower() in JSONL_SUFFIXES:
             articles = list(_jsonl_articles(item, skipped))
-            parsed.append(ParsedPage(str(item), PageMeta(), {}, tuple(articles), ()))
+            parsed.append(
+                ParsedPage(str(item), PageMeta(), {}, tuple(articles), (), format="jsonl")
+            )
         else:
-            source = read_page(item)
-            if isinstance(source, Skipped):
-                skipped.append(source)
-                continue
-            try:
-                parsed.append(read_page_text(source.text, str(item), meta))
-            except PageFormatError as exc:
-                skipped.append(Skipped(str(item), str(exc)))
+            page = read_document(item, meta)
+            if isinstance(page, Skipped):
+                skipped.append(page)
+            else:
+                parsed.append(page)
     return _joined(parsed), skipped
 
 

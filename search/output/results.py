@@ -202,6 +202,7 @@ def parsed_page_to_json(page: ParsedPage) -> dict[str, Any]:
     meta = page.meta
     return {
         "path": page.path,
+        "format": page.format,
         "meta": {
             "date": meta.date.isoformat() if meta.date else None,
             "paper": meta.paper,

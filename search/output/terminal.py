@@ -137,7 +137,10 @@ def parsed_page(page: ParsedPage, color: bool) -> str:
     paragraphs' kinds, and every line dropped, joined or used as a byline."""
     bold, _ = _styles(color)
     meta = [f"{name} {value} ({page.meta_from[name]})" for name, value in _meta(page) if value]
-    lines = [bold(page.path), "  " + (" · ".join(meta) or "no date, paper or page")]
+    lines = [
+        f"{bold(page.path)}  ({page.format})",
+        "  " + (" · ".join(meta) or "no date, paper or page"),
+    ]
     for note in page.notes:
         where = f"line {note.line}" if note.line else ""
         text = f" | {note.text[:60]}" if note.text else ""

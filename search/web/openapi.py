@@ -116,6 +116,11 @@ _ARTICLE_FIELDS: dict[str, Schema] = {
         **_array(_STRING),
         "description": "Photo credits of the article's captions; never authors.",
     },
+    "ocr": {
+        "type": "number",
+        "nullable": True,
+        "description": "Text recognised from a scanned page: the OCR's mean confidence, 0..1.",
+    },
     "source": _STRING,
     "dateline": _NULLABLE_STRING,
     "paper": _NULLABLE_STRING,
