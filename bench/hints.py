@@ -28,6 +28,9 @@ MISSPELT = [
 ]  # fmt: skip
 
 
+TIMINGS = ("search alone, first", "hints, first", "search alone, again", "hints, again")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -42,19 +45,22 @@ def main() -> None:
     started = time.perf_counter()
     table = readings(reader)
     print(f"reading table: {time.perf_counter() - started:.1f} s, {len(table.exact):,} words")
-    searched, helped = [], []
+    # A journalist's typo is new: its first run (postings of its variants not yet
+    # decoded) is what a user waits for; the repeats show the cost once they are.
+    timings: dict[str, list[float]] = {name: [] for name in TIMINGS}
     for query in MISSPELT:
         request = SearchRequest(query)
-        for _ in range(args.repeats):
+        for repeat in range(args.repeats):
             started = time.perf_counter()
             result = reader.search(request)
             middle = time.perf_counter()
             found = hints(reader, request, result)
-            searched.append((middle - started) * 1000)
-            helped.append((time.perf_counter() - middle) * 1000)
+            step = "first" if repeat == 0 else "again"
+            timings[f"search alone, {step}"].append((middle - started) * 1000)
+            timings[f"hints, {step}"].append((time.perf_counter() - middle) * 1000)
         offered = ", ".join(f"{s.query} ({s.articles})" for s in found.suggestions) or "-"
         print(f"{query}: {result.total} articles; {offered}")
-    for name, values in (("search alone", searched), ("hints", helped)):
+    for name, values in timings.items():
         p50, p95 = statistics.median(values), percentile(values, 95)
         print(f"{name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(values):.1f} ms")
 
