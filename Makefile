@@ -19,8 +19,8 @@ run: install  ## index seeds/ (changed files only), then serve search on http://
 	$(BIN)/baoku search 郑好融
 	$(BIN)/baoku serve
 
-test: install  ## lint, types, import layers, then the whole test suite (installs chromium for the browser test)
-	bash .ci/ensure-chromium
+test: install  ## lint, types, import layers, then the whole test suite (installs chromium and a CJK font from Debian)
+	bash .ci/ensure-debian
 	$(BIN)/ruff check search tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
