@@ -54,6 +54,9 @@ RANKED = [
     # Both terms together in one paragraph vs scattered over two.
     {"id": "together", "title": "丙", "paragraphs": ["郑州港区发展物流。", FILLER]},
     {"id": "scattered", "title": "丁", "paragraphs": ["郑州发展。", "港区物流。"]},
+    # The same sentence in the lead (what the story is about) vs further down.
+    {"id": "later", "title": "己", "paragraphs": [FILLER, "三峡大坝开始蓄水。" + FILLER]},
+    {"id": "lead", "title": "戊", "paragraphs": ["三峡大坝开始蓄水。" + FILLER, FILLER]},
 ]
 DATED = [
     {"id": "jan", "date": "2024-01-15", "title": "一月", "paragraphs": ["港口建设。"]},
@@ -371,6 +374,9 @@ class BackendTests:
 
     def test_terms_together_rank_above_scattered(self, ranked):
         assert ids(ranked("郑州 港区 物流")) == ["together", "scattered"]
+
+    def test_a_match_in_the_lead_ranks_above_one_further_down(self, ranked):
+        assert ids(ranked("蓄水")) == ["lead", "later"]
 
     def test_a_date_range_keeps_the_title_tier(self, ranked):
         assert ids(ranked("港口 经济", date_to=datetime.date(2099, 1, 1))) == []  # undated

@@ -31,8 +31,9 @@ scores are close):
   overlaps) where Whoosh counts characters and bigrams, scores a phrase by the
   sum of its terms' IDF where Whoosh uses the phrase's own document
   frequency, and counts deleted documents until segments merge.
-* Units sum into their article (has_child score_mode sum, as lift_units); the
-  title and author fields add with boosts 4 and 2 (TITLE_BOOST, AUTHOR_BOOST).
+* Units sum into their article (has_child score_mode sum, as lift_units), the
+  lead's (unit 0) weighted by LEAD_BOOST (a function_score); the title and author
+  fields add with boosts 4 and 2 (TITLE_BOOST, AUTHOR_BOOST).
 * The whole-word bonus (WORD_BOOST) is a term query on the `words` keyword:
   its IDF only, without Whoosh's term frequency and length (mapping.py says why).
 * The togetherness bonus (TOGETHER_BOOST) is a should-clause: has_child over
@@ -57,6 +58,7 @@ from search.query import language as ql
 from search.query.aliases import AliasTable
 from search.query.ranking import (
     AUTHOR_BOOST,
+    LEAD_BOOST,
     TITLE_BOOST,
     TOGETHER_BOOST,
     WORD_BOOST,
@@ -127,7 +129,12 @@ def near(node: ql.Near) -> Query:
     }
 
 
-def has_child(query: Query, boost: float = 1.0) -> Query:
+def has_child(query: Query, boost: float = 1.0, lead: bool = True) -> Query:
+    """Articles with a unit matching `query`, their units' scores summed; with `lead`,
+    the first paragraph's (unit 0) weighted by LEAD_BOOST, as matching.lift_units."""
+    if lead:
+        weights = [{"filter": {"term": {"unit": 0}}, "weight": LEAD_BOOST}]
+        query = {"function_score": {"query": query, "functions": weights, "boost_mode": "multiply"}}
     return {"has_child": {"type": UNIT, "score_mode": "sum", "query": query, "boost": boost}}
 
 
@@ -237,7 +244,7 @@ class Translation:
                 for names in self.texts
             ]
             together = {"bool": {"must": any_name}}
-            found["bool"]["should"] = [has_child(together, TOGETHER_BOOST)]
+            found["bool"]["should"] = [has_child(together, TOGETHER_BOOST, lead=False)]
         return found
 
     def sort(self) -> list[Any]:

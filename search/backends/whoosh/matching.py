@@ -147,10 +147,12 @@ class Evaluator:
         )
 
     def lift_units(self, units: Matches) -> Matches:
-        """Units as their articles (scores summed) in article mode; as they are otherwise."""
+        """Units as their articles (scores summed, a lead's weighted by LEAD_BOOST) in
+        article mode; as they are otherwise."""
         if self.group == "paragraph":
             return units
-        return sum_by(self.snap.parent_of[units.docs], units.scores)
+        weighted = units.scores * self.snap.unit_weight[units.docs]
+        return sum_by(self.snap.parent_of[units.docs], weighted)
 
     def lift_parents(self, parents: Matches) -> Matches:
         """Parent-level matches as they are in article mode, as all their units otherwise."""

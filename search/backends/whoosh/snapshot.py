@@ -24,6 +24,7 @@ from search.backends.whoosh.postings import LENGTH_FIELDS, IndexView, Segment
 from search.backends.whoosh.schema import ENTITY_COLUMNS
 from search.backends.whoosh.store import open_index
 from search.models import DayCount
+from search.query.ranking import LEAD_BOOST
 
 NO_DATE = 0  # a parent row's date ordinal when the article is undated
 
@@ -70,6 +71,8 @@ class Snapshot:
         self.all_parents = all_parents
         self.is_title = np.zeros(self.size, dtype=bool)
         self.is_title[joined(lambda s, o: s.titles + o)] = True
+        self.unit_weight = np.ones(self.size, dtype=np.float32)  # LEAD_BOOST for leads
+        self.unit_weight[joined(lambda s, o: s.leads + o)] = LEAD_BOOST
         self._mentions: dict[str, Coded] = {}
 
     # Columns are read on first use: a CLI search that neither sorts by date nor
