@@ -20,7 +20,6 @@ here too. Either way the file is reported as skipped and the import goes on.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -100,16 +99,22 @@ PAGE_SUFFIXES = (".txt", ".md")  # plain page text (docs/pages.md), read as it i
 DOCUMENT_SUFFIXES = frozenset(s for f in FORMATS for s in f.suffixes) | set(PAGE_SUFFIXES)
 
 
-_LOOKS_LIKE_MARKUP = re.compile(r"^#|\*\*|<(?=[A-Za-z/!?])|&(?=#?\w+;)")
-_FULL_WIDTH = {"#": "＃", "*": "＊", "<": "＜", "&": "＆"}
-
-
-def page_line(text: str) -> str:
-    """Text of a document (a .docx paragraph, an HTML or PDF line) as page text that reads
-    back as the same text: a `#` opening it, `**`, a `<` that would start a tag and an `&`
-    that would start an entity are written full-width (＃ ＊＊ ＜ ＆), which the page
-    parser keeps as text and the search normalises back (analysis.normalize)."""
-    return _LOOKS_LIKE_MARKUP.sub(lambda m: "".join(_FULL_WIDTH[c] for c in m.group(0)), text)
+def page_line(text: str, heading: bool = False) -> str:
+    """Text of a document (an HTML or PDF line, a .docx paragraph) as page text that the
+    page parser reads back as exactly `text`: `&` and `<` as entities (`&amp;`, `&lt;`,
+    which its clean-up decodes), `*` as `*****` and a leading `#` as `**#**` (inline bold
+    is dropped only after a line is known to be no heading, so `#两会#` and `王**` stay
+    text), `](` as `]**(**` (no markdown link). `heading`: the text is a heading's, whose
+    trailing `#` would be read as closing it. Page text has no escape for one case: a
+    paragraph that opens with `#`, `*` or `__` and ends with `*` or `__` reads as a bold
+    line."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("*", "*****")
+    text = text.replace("](", "]**(**")
+    if text.startswith("#"):
+        text = "**#**" + text[1:]
+    if heading and text.endswith("#"):
+        text = text[:-1] + "**#**"
+    return text
 
 
 def find_inputs(paths: Iterable[Path]) -> Iterator[Path | Skipped]:

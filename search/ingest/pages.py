@@ -123,7 +123,8 @@ def read_page_text(text: str, path: str, defaults: PageMeta | None = None) -> Pa
     notes = [PageNote(d.number, "dropped", d.what, d.text) for d in dropped]
     items, header = _furniture(cleaned, notes)
     meta, meta_from = _merge_meta(front, defaults or PageMeta(), header)
-    drafts = _Structure(notes).read(items)
+    images = {d.number for d in dropped if d.what == "image"}
+    drafts = _Structure(notes, images).read(items)
     stem = Path(path).stem
     articles = []
     for n, d in enumerate(drafts, 1):
@@ -242,8 +243,9 @@ def _jump_words(jump: Jump) -> str:
 class _Structure:
     """Headings, paragraphs and jumps -> article drafts (step 3 of the module docstring)."""
 
-    def __init__(self, notes: list[PageNote]) -> None:
+    def __init__(self, notes: list[PageNote], images: set[int]) -> None:
         self.notes = notes
+        self.images = images  # line numbers of image lines (`![](…)`, `<img>`)
         self.drafts: list[_Draft] = []
         self.section: str | None = None
         self.section_level = 0
@@ -358,7 +360,7 @@ class _Structure:
             self.notes.append(PageNote(para.line, "byline", "authors: " + "、".join(names), text))
             return
         credit = trailing_credit(text)
-        caption = _is_caption(text)
+        caption = _is_caption(text) or self._under_image(para)
         if credit is not None and not credit[1]:
             who = draft.photographers if caption else draft.authors  # （张三摄） / （张三）
             who.extend(credit[0])
@@ -377,6 +379,15 @@ class _Structure:
         elif _looks_like_subhead(text):
             para.kind = "subhead"
         draft.paragraphs.append(para)
+
+    def _under_image(self, para: _Para) -> bool:
+        """A short line of its own right under an image line is the image's caption,
+        whatever its words (`![](…)` then `农民在田间收割小麦`)."""
+        return (
+            para.line - 1 in self.images
+            and (para.last or para.line) == para.line
+            and len(para.text) <= CAPTION_BETWEEN_CHARS
+        )
 
     def _caption_credit(self, draft: _Draft, para: _Para) -> bool:
         """`（记者 张三摄）` alone on the line under a caption: that caption's credit,
