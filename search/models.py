@@ -50,6 +50,8 @@ class Article:
     subtitle: str | None = None
     photographers: tuple[str, ...] = ()  # a caption's photo credit (（记者 张三摄）): never authors
     ocr: float | None = None  # recognised from a scan: the OCR's mean confidence (0..1)
+    original: str | None = None  # the scanned page it was recognised from (a file path):
+    # served at /a/<id>/original, never shown or given out as a path
     dateline: str | None = None  # "12月29日" as printed after the byline; never turned into a date
     paper: str | None = None
     page: str | None = (

@@ -198,5 +198,8 @@ def read_document(path: Path, meta: PageMeta | None = None) -> ParsedPage | Skip
     page = replace(page, format=form.name if form else "page")
     if rendition.ocr_confidence is None:
         return page
-    recognised = tuple(replace(a, ocr=rendition.ocr_confidence) for a in page.articles)
+    scan = str(path.resolve())
+    recognised = tuple(
+        replace(a, ocr=rendition.ocr_confidence, original=scan) for a in page.articles
+    )
     return replace(page, articles=recognised)

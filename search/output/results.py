@@ -67,8 +67,11 @@ def article_to_json(article: Article, needles: list[str]) -> dict[str, Any]:
         paragraphs.append(
             {"kind": paragraph.kind, "text": paragraph.text, "html": html, "hit": hit}
         )
+    stored = stored_article(article)
+    del stored["original"]  # a path on the server: the API names whether there is one
     return {
-        **stored_article(article),
+        **stored,
+        "has_original": article.original is not None,
         "title_html": mark_all_html(article.title, needles),
         "paragraphs": paragraphs,
         "mentions": mentions_to_json(article),

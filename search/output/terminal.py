@@ -117,6 +117,7 @@ def article_text(article: Article, needles: Sequence[str], color: bool) -> str:
         article.section or "",
         "、".join(article.authors),
         "摄影 " + "、".join(article.photographers) if article.photographers else "",
+        f"OCR 识别（置信度 {article.ocr:.0%}）" if article.ocr is not None else "",
         article.source,
     ]
     lines += [" · ".join(a for a in about if a), ""]
@@ -153,6 +154,7 @@ def parsed_page(page: ParsedPage, color: bool) -> str:
             f"section {article.section}" if article.section else "",
             f"authors {'、'.join(article.authors)}" if article.authors else "",
             f"photographers {'、'.join(article.photographers)}" if article.photographers else "",
+            f"OCR, mean confidence {article.ocr:.2f}" if article.ocr is not None else "",
             f"dateline {article.dateline}" if article.dateline else "",
             *jump_lines(article),
         ]

@@ -121,6 +121,10 @@ _ARTICLE_FIELDS: dict[str, Schema] = {
         "nullable": True,
         "description": "Text recognised from a scanned page: the OCR's mean confidence, 0..1.",
     },
+    "has_original": {
+        "type": "boolean",
+        "description": "The scanned page the text was recognised from is at /a/{id}/original.",
+    },
     "source": _STRING,
     "dateline": _NULLABLE_STRING,
     "paper": _NULLABLE_STRING,

@@ -9,9 +9,11 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    abort,
     redirect,
     render_template,
     request,
+    send_file,
     send_from_directory,
     url_for,
 )
@@ -131,6 +133,37 @@ def opensearch() -> ResponseReturnValue:
     """Lets a browser add baoku as a search engine (the page links it in <head>)."""
     xml = render_template("opensearch.xml", root=request.host_url)
     return xml, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
+
+
+# What a scanned page may be served as: its first bytes decide, never its name.
+_SCAN_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+@views.get("/a/<article_id>/original")
+def original_scan(article_id: str) -> ResponseReturnValue:
+    """The scanned page an OCR'd article was read from, as imported: a reader checks a
+    doubtful word against the print. Only a file the import recorded as the article's
+    scan, and only when it still is an image or a PDF."""
+    scan = archive().article(article_id).original
+    try:
+        with open(scan or "", "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        abort(404, description="这篇文章没有原始扫描件，或扫描件已不在导入时的位置")
+    media = next((m for magic, m in _SCAN_TYPES if head.startswith(magic)), None)
+    if media is None:
+        abort(404, description="原始扫描件已不是图像或 PDF")
+    assert scan is not None  # opened above
+    response = send_file(scan, mimetype=media, conditional=True, max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @views.get("/a/<article_id>")
