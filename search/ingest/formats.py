@@ -39,6 +39,10 @@ class Rendition:
 
     text: str
     ocr_confidence: float | None = None  # the text was recognised from an image (0..1)
+    # The file's further printed pages (a PDF of an issue, a multi-page TIFF), each read
+    # as a page of its own: its header gives its page number, its articles have ids
+    # `<stem>-p<N>-NN`, and a jump from one to another joins as between files.
+    later_pages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,11 +195,20 @@ def read_document(path: Path, meta: PageMeta | None = None) -> ParsedPage | Skip
             return Skipped(
                 str(path), f"damaged {form.name} file ({type(exc).__name__}: {exc})"[:300]
             )
+    texts = (rendition.text, *rendition.later_pages)
     try:
-        page = read_page_text(rendition.text, str(path), meta)
+        pages = [
+            read_page_text(text, str(path), meta, f"{path.stem}-p{n}" if len(texts) > 1 else None)
+            for n, text in enumerate(texts, 1)
+        ]
     except PageFormatError as exc:
         return Skipped(str(path), str(exc))
-    page = replace(page, format=form.name if form else "page")
+    page = replace(
+        pages[0],
+        articles=tuple(a for p in pages for a in p.articles),
+        notes=tuple(n for p in pages for n in p.notes),
+        format=form.name if form else "page",
+    )
     if rendition.ocr_confidence is None:
         return page
     scan = str(path.resolve())

@@ -115,8 +115,11 @@ def parse_page(text: str, path: str, defaults: PageMeta | None = None) -> list[A
     return list(read_page_text(text, path, defaults).articles)
 
 
-def read_page_text(text: str, path: str, defaults: PageMeta | None = None) -> ParsedPage:
-    """The page read, with what was dropped or joined; `defaults` are `--date/--paper`."""
+def read_page_text(
+    text: str, path: str, defaults: PageMeta | None = None, stem: str | None = None
+) -> ParsedPage:
+    """The page read, with what was dropped or joined; `defaults` are `--date/--paper`.
+    Articles have ids `<stem>-NN`, the file's stem unless one page of several."""
     lines = split_lines(text)
     front, body_start = _front_matter(lines)
     cleaned, dropped = clean_lines(lines[body_start:], body_start + 1)
@@ -125,7 +128,7 @@ def read_page_text(text: str, path: str, defaults: PageMeta | None = None) -> Pa
     meta, meta_from = _merge_meta(front, defaults or PageMeta(), header)
     images = {d.number for d in dropped if d.what == "image"}
     drafts = _Structure(notes, images).read(items)
-    stem = Path(path).stem
+    stem = stem or Path(path).stem
     articles = []
     for n, d in enumerate(drafts, 1):
         paragraphs = _rejoin(d.paragraphs, notes)
