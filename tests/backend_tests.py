@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from grammar_model import Doc, expected, query_case, write_fixture
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from support import CORPUS_DIR, SEED_PAGE, SEEDS_DIR, Engine, SearchFn, ids, write_jsonl
 
 from search.backends import ArchiveReader, backend_for
+from search.cli import cli
 from search.config import Settings
 from search.errors import ArticleNotFound, QuerySyntaxError
 from search.ingest.jsonl import Line, read_jsonl
@@ -36,6 +38,7 @@ from search.query.aliases import alias_table
 from search.query.request import SearchRequest
 from search.text.analysed import analyse
 from search.text.analysis import normalize
+from search.web import create_app
 
 FILLER = "会议强调,要坚持稳中求进工作总基调,推动经济持续回升向好。"
 RANKED = [
@@ -145,6 +148,28 @@ class Named:
 
 def _text(article: Article) -> str:
     return " ".join([article.title, *article.authors, *(p.text for p in article.paragraphs)])
+
+
+# Queries as journalists type them (docs/query.md) and the articles each must find.
+TYPED_RECORDS = [
+    {"id": "hk98", "date": "1998-07-01", "title": "香港回归一周年", "paragraphs": ["庆祝活动。"]},
+    {"id": "mo98", "date": "1998-12-20", "title": "澳门回归筹备", "paragraphs": ["筹备工作。"]},
+    {"id": "hk22", "date": "2022-07-01", "title": "香港回归二十五周年", "paragraphs": ["庆祝。"]},
+    {"id": "zhu", "date": "1998-03-01", "title": "朱镕基谈金融改革", "paragraphs": ["金融安全。"]},
+    {"id": "zhu2", "date": "1998-03-02", "title": "朱镕基考察农村", "paragraphs": ["考察。"]},
+    {"id": "soe", "date": "1998-05-01", "title": "国企改革三年脱困", "paragraphs": ["国企。"]},
+]
+TYPED = [
+    ("香港 or 澳门", {"hk98", "mo98", "hk22"}),  # lower-case operator
+    ("香港 ＯＲ 澳门", {"hk98", "mo98", "hk22"}),  # full width
+    ("香港 OR 澳门 date:1998", {"hk98", "mo98"}),  # a filter restricts the whole query
+    ("date:1998 香港 OR 澳门", {"hk98", "mo98"}),  # wherever it stands
+    ("朱镕基，金融", {"zhu"}),  # Chinese separators are spaces
+    ("朱镕基、金融", {"zhu"}),
+    ("朱镕基\u3000金融", {"zhu"}),  # an ideographic space
+    ("国企*", {"soe"}),  # a trailing * is a prefix: the same as 国企
+    ("香港 not 二十五", {"hk98"}),  # lower-case NOT
+]
 
 
 def _archive(engine: Engine, folder: Path, records: list[dict]) -> Settings:
@@ -292,6 +317,30 @@ class BackendTests:
     def test_bad_queries_raise_one_clear_error(self, seed_search, query):
         with pytest.raises(QuerySyntaxError):
             seed_search(query)
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def typed(cls, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+        return _archive(engine, tmp_path_factory.mktemp("typed"), TYPED_RECORDS)
+
+    @pytest.mark.parametrize(("query", "want"), TYPED, ids=[q for q, _ in TYPED])
+    def test_queries_as_typed_find_the_same_through_cli_api_and_page(self, typed, query, want):
+        """Each form finds exactly its articles in `baoku search --json`, /api/search and
+        the search page's count, on this engine."""
+        client = create_app(typed).test_client()
+        api = client.get("/api/search", query_string={"q": query, "size": 100}).get_json()
+        assert {h["article_id"] for h in api["hits"]} == want
+        env = {
+            "BAOKU_BACKEND": typed.backend,
+            "BAOKU_OPENSEARCH_HOSTS": typed.opensearch_hosts,
+            "BAOKU_OPENSEARCH_INDEX": typed.opensearch_index,
+        }
+        args = ["--index", str(typed.index_dir), "search", query, "--json", "--limit", "100"]
+        out = CliRunner().invoke(cli, args, env=env)
+        assert out.exit_code == 0, out.output
+        assert {h["article_id"] for h in json.loads(out.output)["hits"]} == want
+        page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+        assert f"共 {len(want)} 篇" in page
 
     @pytest.mark.parametrize("query", ['"郑好融', "郑好融)", "((郑好融", "郑好融 OR", "AND 郑好融"])
     def test_untidy_queries_are_answered(self, seed_search, query):
