@@ -62,5 +62,5 @@ RELATED_WORDS = 6  # distinctive words searched for them
 # pixels (24 MP) and a PDF page with a text layer a few MB.
 DOCUMENT_MB = 64  # bytes of one HTML, PDF, image or .docx file
 DOCUMENT_TEXT_MB = 16  # text a document may expand to (a .docx's XML, an HTML page's text)
-PDF_PAGES = 32  # pages of one PDF file (an issue of a city daily)
+DOCUMENT_PAGES = 32  # pages of one PDF or TIFF file (an issue of a city daily)
 IMAGE_PIXELS = 80_000_000  # pixels of one scanned page (80 MP: 600 dpi broadsheet)

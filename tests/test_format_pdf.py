@@ -32,8 +32,9 @@ from search.errors import UnreadableFile
 from search.ingest.formats import read_document
 from search.ingest.layout import page_text
 from search.ingest.pages import ParsedPage, parse_page
-from search.ingest.pdfpages import NO_TEXT_LAYER, read_pdf
+from search.ingest.pdfpages import read_pdf
 from search.ingest.pipeline import import_paths
+from search.ingest.scans import NOTHING_READ
 from search.models import Skipped
 from search.query.request import SearchRequest
 
@@ -282,16 +283,16 @@ def test_damaged_and_hostile_pdfs_are_skipped_and_the_good_one_indexed(tmp_path:
     folder = tmp_path / "pages"
     write(folder, "good.pdf", good.pdf)
     write(folder, "truncated.pdf", good.pdf[: len(good.pdf) // 3])
-    write(folder, "many.pdf", _blank_pages(limits.PDF_PAGES + 1))
+    write(folder, "many.pdf", _blank_pages(limits.DOCUMENT_PAGES + 1))
     write(folder, "scan.pdf", _scan_only())
     write(folder, "loop.pdf", _self_reference())
 
     report = import_paths(backend_for(settings_for(tmp_path / "index")).writer(), [folder])
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert set(reasons) == {"truncated.pdf", "many.pdf", "scan.pdf", "loop.pdf"}, reasons
-    pages = limits.PDF_PAGES
+    pages = limits.DOCUMENT_PAGES
     assert reasons["many.pdf"] == f"pdf: {pages + 1} pages, over the limit of {pages}"
-    assert reasons["scan.pdf"] == f"pdf: {NO_TEXT_LAYER}"
+    assert reasons["scan.pdf"] == f"pdf: {NOTHING_READ}"  # read by OCR: a blank picture
     assert all(r.startswith("pdf: ") for r in reasons.values()), reasons
     assert report.articles == 1
     assert found(tmp_path / "index", f'"{han_phrase(pagekit.paras(GRAIN)[1])}"') == ["good-01"]

@@ -44,7 +44,8 @@ from search.ingest.jumps import jump_line
 @dataclass(frozen=True, slots=True)
 class TextLine:
     """One line of text as printed: its box in page units (origin top left, y down) and
-    the height of its glyphs (a PDF's font size, an OCR box's height)."""
+    its type size (a PDF's font size; an OCR line's character pitch, the em of CJK type,
+    since a box's height is no measure of type)."""
 
     text: str
     x0: float

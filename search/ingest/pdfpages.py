@@ -12,10 +12,10 @@ characters and articles as pdfplumber on pdfminer.six (MIT), 5-6 times faster (1
 a page against 94 in one run), and PDFium is fuzzed continuously, while pdfminer loops
 forever on an object that refers to itself (`4 0 obj 4 0 R endobj`).
 
-Files are untrusted: more pages than `limits.PDF_PAGES`, a page of zero or absurd size,
+Files are untrusted: more pages than `limits.DOCUMENT_PAGES`, a page of zero or absurd size,
 more text than `limits.DOCUMENT_TEXT_MB`, or a file PDFium cannot open is refused with
-`UnreadableFile`. A PDF without a text layer (a scan saved as PDF) is refused too, for
-now: `has_text_layer` is the one check, for the OCR reader to take those pages over.
+`UnreadableFile`. A PDF without a text layer (a scan saved as PDF, `has_text_layer`) is
+read by OCR (`scans.render_pdf_scan`), its pages rasterised.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from search.ingest.formats import Rendition
 from search.ingest.furniture import read_header
 from search.ingest.layout import Box, PrintedPage, TextLine, page_text
 
-NO_TEXT_LAYER = "no text layer"
 MAX_PAGE_POINTS = 14_400  # the largest page PDF allows (200 inches); beyond it a page is bogus
 RULE_POINTS = 4.0  # a path thinner than this (and 10 times as long) is a rule
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|semibold|[-,]B$|黑体", re.IGNORECASE)
@@ -49,9 +48,11 @@ def render_pdf(data: bytes, path: Path) -> Rendition:
     does not print."""
     pages, metadata = read_pdf(data)
     if not has_text_layer(pages):
-        raise UnreadableFile(NO_TEXT_LAYER)
+        from search.ingest.scans import render_pdf_scan  # OCR: loaded with the first scan
+
+        return render_pdf_scan(data, path)
     first, *later = [page_text(page) for page in pages]
-    return Rendition(_with_metadata(first, metadata), later_pages=tuple(later))
+    return Rendition(with_metadata(first, metadata), later_pages=tuple(later))
 
 
 def has_text_layer(pages: Sequence[PrintedPage]) -> bool:
@@ -70,8 +71,8 @@ def read_pdf(data: bytes) -> tuple[list[PrintedPage], list[str]]:
         count = len(document)
         if count == 0:
             raise UnreadableFile("a PDF without pages")
-        if count > limits.PDF_PAGES:
-            raise UnreadableFile(f"{count} pages, over the limit of {limits.PDF_PAGES}")
+        if count > limits.DOCUMENT_PAGES:
+            raise UnreadableFile(f"{count} pages, over the limit of {limits.DOCUMENT_PAGES}")
         metadata = document.get_metadata_dict(skip_empty=True)
         budget = TextLineBudget(limits.DOCUMENT_TEXT_MB << 20)
         pages = [_read_page(document, number, budget) for number in range(count)]
@@ -224,7 +225,7 @@ def _boxes(page: pdfium.PdfPage, height: float) -> tuple[tuple[Box, ...], tuple[
     return tuple(images), tuple(rules)
 
 
-def _with_metadata(text: str, metadata: list[str]) -> str:
+def with_metadata(text: str, metadata: list[str]) -> str:
     """The first page's text with the metadata's header lines under its own header lines:
     still furniture to the parser, and what the page prints wins."""
     headers = [m.strip() for m in metadata if read_header(m.strip(), True) is not None]
