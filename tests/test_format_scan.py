@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import struct
 import zlib
 from pathlib import Path
@@ -35,6 +36,7 @@ from search.ingest.pipeline import import_paths
 from search.ingest.scans import NOTHING_READ, render_pdf_scan
 from search.models import Article, Skipped
 from search.query.request import SearchRequest
+from search.web import create_app
 
 CLEAN, DEGRADED = 0.98, 0.95  # characters read right, at least
 WIDTH = 360.0  # points: a narrow page of two columns keeps OCR to seconds
@@ -201,3 +203,29 @@ def test_bombs_and_damaged_images_are_skipped_and_the_good_scan_indexed(
     phrase = _read_right(article, "".join(pagekit.paras(pool()[9])))
     hits = reader_for(tmp_path / "index").search(SearchRequest(query=f'"{phrase}"')).hits
     assert [h.article_id for h in hits] == ["good-01"]
+
+
+def test_an_ocr_article_says_so_and_links_its_scan(
+    tmp_path: Path, good_scan: tuple[Rendered, bytes]
+) -> None:
+    """The article view notes the OCR and its confidence and links the scanned page,
+    served as the PNG it is; the API says there is one and never gives its path."""
+    _, png = good_scan
+    (tmp_path / "scan.png").write_bytes(png)
+    settings = settings_for(tmp_path / "index")
+    import_paths(backend_for(settings).writer(), [tmp_path / "scan.png"])
+    client = create_app(settings).test_client()
+
+    view = client.get("/a/scan-01").get_data(as_text=True)
+    assert "OCR 识别" in view and 'href="/a/scan-01/original"' in view
+    with client.get("/a/scan-01/original") as original:
+        assert (original.status_code, original.mimetype) == (200, "image/png")
+        assert original.get_data() == png
+        assert original.headers["X-Content-Type-Options"] == "nosniff"
+    article = client.get("/api/articles/scan-01").get_json()
+    assert article["has_original"] and 0.5 < article["ocr"] <= 1
+    assert str(tmp_path) not in json.dumps(article)
+
+    (tmp_path / "scan.png").unlink()  # moved away since the import
+    assert client.get("/a/scan-01/original").status_code == 404
+    assert client.get("/a/missing/original").status_code == 404
