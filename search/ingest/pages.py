@@ -351,7 +351,10 @@ class _Structure:
 
     def _add(self, draft: _Draft, para: _Para) -> None:
         text = para.text
-        if self._caption_credit(draft, para):
+        credit = trailing_credit(text)
+        captioned = _is_caption(text)
+        if credit is not None and not credit[1] and captioned and self._caption_above(draft):
+            self._caption_credit(draft, para, credit[0])
             return
         fresh = draft.fresh()
         if fresh and draft.subtitle is None and not draft.paragraphs and text.startswith("——"):
@@ -362,8 +365,7 @@ class _Structure:
             draft.authors.extend(names)
             self.notes.append(PageNote(para.line, "byline", "authors: " + "、".join(names), text))
             return
-        credit = trailing_credit(text)
-        caption = _is_caption(text) or self._under_image(para)
+        caption = captioned or self._under_image(para)
         if credit is not None and not credit[1]:
             who = draft.photographers if caption else draft.authors  # （张三摄） / （张三）
             who.extend(credit[0])
@@ -392,20 +394,18 @@ class _Structure:
             and len(para.text) <= CAPTION_BETWEEN_CHARS
         )
 
-    def _caption_credit(self, draft: _Draft, para: _Para) -> bool:
+    @staticmethod
+    def _caption_above(draft: _Draft) -> bool:
+        return bool(draft.paragraphs) and draft.paragraphs[-1].kind == "caption"
+
+    def _caption_credit(self, draft: _Draft, para: _Para, names: list[str]) -> None:
         """`（记者 张三摄）` alone on the line under a caption: that caption's credit,
         joined to it, and its names photographers (not a byline, even before the body)."""
-        if not (draft.paragraphs and draft.paragraphs[-1].kind == "caption"):
-            return False
-        credit = trailing_credit(para.text)
-        if credit is None or credit[1] or not _is_caption(para.text):
-            return False
         draft.paragraphs[-1].text += para.text
-        draft.photographers.extend(credit[0])
+        draft.photographers.extend(names)
         self.notes.append(
             PageNote(para.line, "caption", "the credit of the caption above", para.text)
         )
-        return True
 
 
 def _bold_levels(items: list[Line | Jump]) -> list[Line | Jump]:
