@@ -60,12 +60,29 @@ class Format:
         return render(data, path)
 
 
+# The first bytes of the pictures a scan can be, and their media types.
+_IMAGE_TYPES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
 def _is_pdf(head: bytes) -> bool:
     return head[:1024].lstrip().startswith(b"%PDF-")
 
 
 def _is_image(head: bytes) -> bool:
-    return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
+    return scan_media_type(head) not in (None, "application/pdf")
+
+
+def scan_media_type(head: bytes) -> str | None:
+    """The media type of a scanned page or a PDF by its first bytes (`HEAD_BYTES`), never
+    by its name; None for anything else: what the article view may serve as a scan."""
+    if _is_pdf(head):
+        return "application/pdf"
+    return next((media for magic, media in _IMAGE_TYPES if head.startswith(magic)), None)
 
 
 def _is_zip(head: bytes) -> bool:

@@ -20,6 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from search.errors import BaokuError
+from search.ingest.formats import HEAD_BYTES, scan_media_type
 from search.limits import FEED_ENTRIES, PAGE_SIZE
 from search.models import ENTITY_KINDS
 from search.newsroom.citations import Reference, gbt7714
@@ -135,16 +136,6 @@ def opensearch() -> ResponseReturnValue:
     return xml, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
 
 
-# What a scanned page may be served as: its first bytes decide, never its name.
-_SCAN_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"%PDF-", "application/pdf"),
-)
-
-
 @views.get("/a/<article_id>/original")
 def original_scan(article_id: str) -> ResponseReturnValue:
     """The scanned page an OCR'd article was read from, as imported: a reader checks a
@@ -153,10 +144,10 @@ def original_scan(article_id: str) -> ResponseReturnValue:
     scan = archive().article(article_id).original
     try:
         with open(scan or "", "rb") as handle:
-            head = handle.read(8)
+            head = handle.read(HEAD_BYTES)
     except OSError:
         abort(404, description="这篇文章没有原始扫描件，或扫描件已不在导入时的位置")
-    media = next((m for magic, m in _SCAN_TYPES if head.startswith(magic)), None)
+    media = scan_media_type(head)
     if media is None:
         abort(404, description="原始扫描件已不是图像或 PDF")
     assert scan is not None  # opened above
