@@ -126,10 +126,9 @@ class Segment:
         self.parents = _read(reader, "kind", KIND_ARTICLE, False).docs
         self.titles = _read(reader, "kind", KIND_TITLE, False).docs
         # Groups are parent, title, paragraphs 0..n-1: the lead is the first paragraph.
-        after = np.union1d(self.parents, self.titles) + 1
-        self.leads = np.setdiff1d(
-            after[after < self.doccount], np.union1d(self.parents, self.titles)
-        )
+        heads = np.union1d(self.parents, self.titles)
+        after = heads + 1
+        self.leads = np.setdiff1d(after[after < self.doccount], heads)
         slot = np.searchsorted(self.parents, np.arange(self.doccount), side="right") - 1
         # Groups are contiguous, parent first: each document's article is the last parent before it.
         self.parent_of = np.where(slot >= 0, self.parents[np.maximum(slot, 0)], -1)
